@@ -1,0 +1,24 @@
+# The two commands a new user needs: `make demo` and `make test`.
+SWIFT ?= swift
+
+.PHONY: deps build demo test clean
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --product meldpunt
+
+# Starts a throwaway Dovecot and SMTP receiver, makes demo keys and three sample
+# reports, runs `meldpunt process --once`, shows the cases and acknowledgements, stops everything.
+demo: deps
+	$(SWIFT) build --product meldpunt --product meldpunt-demo
+	$(SWIFT) run --skip-build meldpunt-demo --meldpunt $$($(SWIFT) build --show-bin-path)/meldpunt
+
+# Unit tests and integration tests against real Dovecot, SMTP and gpg.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One reported vulnerability as the security team works it.
+public struct Case: Sendable, Equatable {
+  public var id: CaseID
+  public var state: CaseState
+  /// From the report's subject (protected subject when there was one). Report content.
+  public var title: String
+  public var severity: Severity?
+  public var reporterAddress: String
+  public var reporterName: String?
+  /// The key that signed the first report, pinned to the case.
+  public var reporterFingerprint: String?
+  public var timeline: Timeline
+  public var acknowledgedAt: Date?
+  public var verdict: Verdict
+  public var messageID: String?
+  public var attachments: [Attachment]
+
+  public init(id: CaseID, state: CaseState = .new, title: String, severity: Severity? = nil, reporterAddress: String,
+              reporterName: String? = nil, reporterFingerprint: String? = nil, timeline: Timeline,
+              acknowledgedAt: Date? = nil, verdict: Verdict, messageID: String? = nil, attachments: [Attachment] = []) {
+    self.id = id
+    self.state = state
+    self.title = title
+    self.severity = severity
+    self.reporterAddress = reporterAddress
+    self.reporterName = reporterName
+    self.reporterFingerprint = reporterFingerprint
+    self.timeline = timeline
+    self.acknowledgedAt = acknowledgedAt
+    self.verdict = verdict
+    self.messageID = messageID
+    self.attachments = attachments
+  }
+}

@@ -1,0 +1,94 @@
+/// Finds ASCII-armored OpenPGP blocks (RFC 9580 §6.2) inside decoded text.
+///
+/// Mail clients and transports damage armor in known ways: quoted-printable turns
+/// the blank line after the header into a non-breaking space, editors add
+/// trailing spaces, Windows clients write CRLF. `normalized` repairs those before
+/// the block goes to gpg; nothing else is changed.
+struct ArmorBlock: Equatable {
+  enum Kind: Equatable { case message, signedMessage, publicKey, signature }
+  let kind: Kind
+  /// Byte range of the block (from `-----BEGIN` to the end of the `-----END` line) in the text's UTF-8.
+  let range: Range<Int>
+  let normalized: [UInt8]
+}
+
+enum Armor {
+  static let begin = Array("-----BEGIN PGP ".utf8)
+
+  /// Every armored block in `text`, in order. Unterminated blocks are ignored.
+  static func blocks(in text: [UInt8]) -> [ArmorBlock] {
+    var blocks: [ArmorBlock] = []
+    var lineStart = 0
+    var index = 0
+    while index < text.count {
+      // Only a BEGIN at the start of a line counts.
+      if index == lineStart, text.count - index >= begin.count, text[index..<(index + begin.count)].elementsEqual(begin),
+         let block = block(in: text, from: index) {
+        blocks.append(block)
+        index = block.range.upperBound
+        lineStart = index
+        continue
+      }
+      if text[index] == 0x0A { lineStart = index + 1 }
+      index += 1
+    }
+    return blocks
+  }
+
+  private static func block(in text: [UInt8], from start: Int) -> ArmorBlock? {
+    let headerEnd = text[start...].firstIndex(of: 0x0A) ?? text.count
+    let header = String(decoding: text[start..<headerEnd], as: UTF8.self).trimmingTrailing()
+    let kind: ArmorBlock.Kind
+    let label: String
+    switch header {
+    case "-----BEGIN PGP MESSAGE-----": (kind, label) = (.message, "MESSAGE")
+    case "-----BEGIN PGP SIGNED MESSAGE-----": (kind, label) = (.signedMessage, "SIGNATURE")
+    case "-----BEGIN PGP PUBLIC KEY BLOCK-----": (kind, label) = (.publicKey, "PUBLIC KEY BLOCK")
+    case "-----BEGIN PGP SIGNATURE-----": (kind, label) = (.signature, "SIGNATURE")
+    default: return nil
+    }
+    let endMarker = Array("-----END PGP \(label)-----".utf8)
+    var lineStart = headerEnd + 1
+    while lineStart < text.count {
+      let lineEnd = text[lineStart...].firstIndex(of: 0x0A) ?? text.count
+      if text.count - lineStart >= endMarker.count, text[lineStart..<(lineStart + endMarker.count)].elementsEqual(endMarker) {
+        let end = min(lineEnd + 1, text.count)
+        return ArmorBlock(kind: kind, range: start..<end, normalized: normalize(text[start..<end]))
+      }
+      lineStart = lineEnd + 1
+    }
+    return nil
+  }
+
+  /// Line ends to LF, trailing blanks and non-breaking spaces removed from each line.
+  /// gpg ignores trailing whitespace in cleartext-signed text too, so this is safe
+  /// for all four kinds.
+  static func normalize(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var line: [UInt8] = []
+    func flush() {
+      while true {
+        if let last = line.last, last == 0x20 || last == 0x09 || last == 0x0D { line.removeLast(); continue }
+        if line.count >= 2, line[line.count - 2] == 0xC2, line[line.count - 1] == 0xA0 { line.removeLast(2); continue }
+        break
+      }
+      out += line
+      line.removeAll(keepingCapacity: true)
+    }
+    for byte in bytes {
+      if byte == 0x0A { flush(); out.append(0x0A) } else { line.append(byte) }
+    }
+    flush()
+    return out
+  }
+}
+
+extension String {
+  /// Drops trailing spaces, tabs, CR and NBSP.
+  func trimmingTrailing() -> String {
+    var scalars = Substring(self).unicodeScalars
+    while let last = scalars.last, last == " " || last == "\t" || last == "\r" || last == "\u{00A0}" { scalars.removeLast() }
+    return String(scalars)
+  }
+}

@@ -1,0 +1,312 @@
+import Cases
+import Foundation
+import Logging
+import MIME
+import OpenPGP
+import Store
+import Transport
+
+/// What one pass over the inbox did.
+public struct RunSummary: Sendable, Equatable {
+  public var seen = 0
+  public var casesCreated: [String] = []
+  public var quarantined = 0
+  public var acknowledgementsSent = 0
+  public var resumed = 0
+  /// Mails that could not be finished in this pass (they stay in the inbox and are retried).
+  public var unfinished: [String] = []
+  public init() {}
+}
+
+/// The pipeline and its guarantees, top to bottom, for each mail in the inbox:
+///
+/// 1. fetch the raw bytes by UID;
+/// 2. store them (nothing happens to a mail before it is stored);
+/// 3. read it: MIME, decrypt, verify (`ReportReader`);
+/// 4. commit a case with its audit event, or a quarantine entry;
+/// 5. sign the acknowledgement and commit it to the outbox;
+/// 6. send it, and record that it was sent;
+/// 7. move the mail to `Processed` or `Quarantine` — only now does it leave the inbox.
+///
+/// Each step is committed before the next, and every step can be repeated after a
+/// crash without effect: the raw mail is found again by its SHA-256, the case by its
+/// raw mail, the acknowledgement by its case.
+public final class Gateway: Sendable {
+  public let configuration: GatewayConfiguration
+  public let store: Store
+  let mailbox: IMAPMailbox
+  let smtp: SMTPSender
+  let engine: OpenPGPEngine
+  let reader: ReportReader
+  let signer: String
+  let logger: Logger
+
+  init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, logger: Logger) {
+    self.configuration = configuration
+    self.store = store
+    self.engine = engine
+    self.signer = signer
+    self.logger = logger
+    mailbox = IMAPMailbox(endpoint: configuration.imap, logger: logger)
+    smtp = SMTPSender(endpoint: configuration.smtp, logger: logger)
+    var limits = MIMELimits.default
+    limits.maxMessageBytes = configuration.maxMessageBytes
+    reader = ReportReader(engine: engine, limits: limits, acceptPlaintext: configuration.acceptPlaintext)
+  }
+
+  /// Opens the database and the key home, after checking that neither is open to other users.
+  public static func open(_ configuration: GatewayConfiguration, logger: Logger) async throws(GatewayError) -> Gateway {
+    try Permissions.requirePrivate(directory: configuration.gnupgHome, what: "The key home (`gnupg.home`)")
+    if FileManager.default.fileExists(atPath: configuration.databasePath) {
+      try Permissions.requirePrivate(file: configuration.databasePath, what: "The database (`database.path`)")
+    }
+    let store: Store
+    do { store = try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) }
+    catch { throw .store(error) }
+    let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
+    let signer = try await resolveSigner(configuration, engine: engine)
+    return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, logger: logger)
+  }
+
+  static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> String {
+    let keys: [KeyInfo]
+    do { keys = try await engine.keys(matching: configuration.signingKey ?? configuration.address, secret: true) }
+    catch { throw .openPGP(error) }
+    let usable = keys.filter { $0.canSign && !$0.revoked && !$0.expired }
+    let match = configuration.signingKey == nil
+      ? usable.first { $0.emails.contains { $0.caseInsensitiveCompare(configuration.address) == .orderedSame } }
+      : usable.first
+    guard let match else { throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome) }
+    return match.fingerprint.hex
+  }
+
+  // MARK: One pass
+
+  /// Drains the inbox once: every mail becomes a case or a quarantine entry.
+  /// Errors with one mail do not stop the others; a server outage ends the pass.
+  public func processOnce() async -> RunSummary {
+    var summary = RunSummary()
+    await deliverDueOutbox(&summary)
+    let entries: [MailboxEntry]
+    do {
+      entries = try await mailbox.list()
+    } catch {
+      logger.error("Cannot read the inbox", metadata: ["error": "\(error)"])
+      summary.unfinished.append("inbox: \(error)")
+      return summary
+    }
+    for entry in entries {
+      summary.seen += 1
+      do {
+        try await process(entry, &summary)
+      } catch {
+        logger.error("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(entry.uid)", "error": "\(error)"])
+        summary.unfinished.append("UID \(entry.uid): \(error)")
+        if error.isTemporary, case .transport = error { break }
+      }
+    }
+    return summary
+  }
+
+  func process(_ entry: MailboxEntry, _ summary: inout RunSummary) async throws(GatewayError) {
+    var log = logger
+    log[metadataKey: "imap.uid"] = "\(entry.uid)"
+
+    // 1. Fetch. A mail over the size limit is not downloaded: it is quarantined as it is.
+    if entry.size > configuration.maxMessageBytes {
+      try await quarantineUnfetched(entry, log: log)
+      summary.quarantined += 1
+      return
+    }
+    let bytes: [UInt8]
+    do { bytes = try await mailbox.fetch(uid: entry.uid, limit: configuration.maxMessageBytes) }
+    catch let error where error == .messageTooLarge(uid: entry.uid, limit: configuration.maxMessageBytes) {
+      try await quarantineUnfetched(entry, log: log)
+      summary.quarantined += 1
+      return
+    } catch { throw .transport(error) }
+    FaultPoint.hit(.afterFetch)
+
+    // 2. Store the raw mail before anything else.
+    let sha = ReportReader.sha256(bytes)
+    let stored: (mail: RawMail, isNew: Bool)
+    do {
+      stored = try await store.storeRawMail(bytes, sha256: sha, messageID: HeaderScan.messageID(bytes), receivedAt: Date(), imapUID: entry.uid)
+    } catch { throw .store(error) }
+    FaultPoint.hit(.afterStore)
+    let raw = stored.mail
+    log[metadataKey: "mail.sha256"] = "\(sha.prefix(16))"
+    if !stored.isNew { summary.resumed += 1 }
+
+    switch raw.state {
+    case .quarantined:
+      try await move(entry.uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
+    case .filed:
+      // The same bytes again (a duplicate delivery, or a crash right after the move was recorded).
+      log.info("Mail already handled; filing the copy", metadata: ["stage": "move"])
+      try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+    case .cased:
+      guard let record = try await caseRecord(rawMailID: raw.id) else { return }
+      try await acknowledgeAndFile(record.case, raw: raw, reading: nil, uid: entry.uid, summary: &summary, log: log)
+    case .received:
+      try await read(raw, bytes: bytes, uid: entry.uid, summary: &summary, log: log)
+    }
+  }
+
+  private func read(_ raw: RawMail, bytes: [UInt8], uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
+    // 3. Read.
+    let reading = try await reader.read(bytes, receivedAt: raw.receivedAt)
+    FaultPoint.hit(.afterDecrypt)
+    switch reading.outcome {
+    case .undecryptable(let reason):
+      try await quarantine(raw, uid: uid, reason: reason.rawValue, detail: QuarantineReason.describe(reason), log: log)
+      summary.quarantined += 1
+    case .rejected(let reason, let detail):
+      try await quarantine(raw, uid: uid, reason: reason, detail: detail, log: log)
+      summary.quarantined += 1
+    case .report(let report):
+      // 4. The case, with its audit event, in one transaction.
+      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: nil)
+      let made: Case
+      do {
+        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline, severity: nil)
+      } catch { throw .store(error) }
+      FaultPoint.hit(.afterCase)
+      log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
+                                           "pgp.signature": "\(reading.verdict.signature.name)"])
+      summary.casesCreated.append(made.id.description)
+      try await acknowledgeAndFile(made, raw: raw, reading: reading, uid: uid, summary: &summary, log: log)
+    }
+  }
+
+  /// Steps 5 to 7: the acknowledgement into the outbox, sent, and the mail filed.
+  private func acknowledgeAndFile(_ made: Case, raw: RawMail, reading: Reading?, uid: UInt32, summary: inout RunSummary,
+                                  log: Logger) async throws(GatewayError) {
+    var log = log
+    log[metadataKey: "case.id"] = "\(made.id)"
+    let existing: [OutboxEntry]
+    do { existing = try await store.outbox(caseID: made.id) } catch { throw .store(error) }
+    var ack = existing.first { $0.kind == .acknowledgement }
+    if ack == nil {
+      let headers = try await autoReplyHeaders(reading: reading, rawMailID: raw.id)
+      if let reason = ReplyPolicy.refusal(to: made.reporterAddress, headers: headers, gatewayAddress: configuration.address) {
+        log.notice("No acknowledgement sent", metadata: ["reason": "\(reason)"])
+        do { try await store.recordEvent(caseID: made.id, rawMailID: raw.id, action: "acknowledgement.suppressed", detail: reason) }
+        catch { throw .store(error) }
+      } else {
+        ack = try await enqueueAcknowledgement(for: made, raw: raw)
+        FaultPoint.hit(.afterQueue)
+      }
+    }
+    if let entry = ack, entry.state == .pending {
+      let sent = await deliver(entry, log: log)
+      if sent { summary.acknowledgementsSent += 1 }
+      else {
+        summary.unfinished.append("\(made.id): acknowledgement not sent yet")
+        return  // the mail stays in the inbox until its acknowledgement is out
+      }
+    }
+    try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+  }
+
+  private func enqueueAcknowledgement(for made: Case, raw: RawMail) async throws(GatewayError) -> OutboxEntry {
+    let receipt = Acknowledgement.Receipt(sha256: raw.sha256, receivedAt: raw.receivedAt,
+                                          signerFingerprint: made.verdict.signature.fingerprint, parts: made.verdict.parts)
+    let text = Acknowledgement(caseID: made.id, timeline: made.timeline, verdict: made.verdict, receipt: receipt,
+                               organisation: configuration.organisation, policyURL: configuration.policyURL)
+    let message = OutgoingMessage(from: configuration.address, to: made.reporterAddress, subject: text.subject, body: text.body,
+                                  inReplyTo: made.messageID, references: made.messageID.map { [$0] } ?? [],
+                                  domain: configuration.domain)
+    let signed: (bytes: [UInt8], messageID: String)
+    do { signed = try await message.signed(by: signer, engine: engine) } catch { throw .openPGP(error) }
+    do {
+      return try await store.enqueue(OutgoingMail(caseID: made.id, rawMailID: raw.id, kind: .acknowledgement,
+                                                  sender: configuration.address, recipient: made.reporterAddress,
+                                                  messageID: signed.messageID, message: signed.bytes))
+    } catch { throw .store(error) }
+  }
+
+  /// Sends one outbox entry and records the result. Returns whether it went out.
+  func deliver(_ entry: OutboxEntry, log: Logger) async -> Bool {
+    do {
+      try await smtp.send(entry.message, from: configuration.address, to: [entry.recipient])
+      FaultPoint.hit(.afterSend)
+      try await store.markSent(outboxID: entry.id)
+      log.info("Mail sent", metadata: ["outbox.id": "\(entry.id)", "outbox.kind": "\(entry.kind.rawValue)"])
+      return true
+    } catch let error as TransportError {
+      let retryAt: Date? = error.isTemporary ? Date().addingTimeInterval(Backoff.delay(attempt: entry.attempts + 1)) : nil
+      log.warning("Sending failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)", "retry": "\(retryAt != nil)"])
+      try? await store.markAttemptFailed(outboxID: entry.id, error: error.description, retryAt: retryAt)
+      return false
+    } catch {
+      log.error("Could not record the sent mail", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
+      return false
+    }
+  }
+
+  private func deliverDueOutbox(_ summary: inout RunSummary) async {
+    guard let due = try? await store.dueOutbox() else { return }
+    for entry in due where await deliver(entry, log: logger) { summary.acknowledgementsSent += 1 }
+  }
+
+  private func quarantine(_ raw: RawMail, uid: UInt32, reason: String, detail: String, log: Logger) async throws(GatewayError) {
+    do { try await store.quarantine(rawMailID: raw.id, imapUID: uid, reason: reason, detail: detail) }
+    catch { throw .store(error) }
+    log.notice("Mail quarantined", metadata: ["reason": "\(reason)"])
+    try await move(uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
+  }
+
+  private func quarantineUnfetched(_ entry: MailboxEntry, log: Logger) async throws(GatewayError) {
+    do {
+      try await store.quarantine(rawMailID: nil, imapUID: entry.uid, reason: "tooLarge",
+                                 detail: "The mail is \(entry.size) bytes, over `limits.maxMessageBytes` (\(configuration.maxMessageBytes)); it was not downloaded and is kept in the \(configuration.quarantineFolder) folder.")
+    } catch { throw .store(error) }
+    log.notice("Mail over the size limit quarantined", metadata: ["size": "\(entry.size)"])
+    do { try await mailbox.move(uid: entry.uid, to: configuration.quarantineFolder) } catch { throw .transport(error) }
+  }
+
+  private func move(_ uid: UInt32, to folder: String, rawMailID: Int64, log: Logger) async throws(GatewayError) {
+    do { try await mailbox.move(uid: uid, to: folder) } catch { throw .transport(error) }
+    FaultPoint.hit(.afterMove)
+    do { try await store.markFiled(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
+  }
+
+  private func caseRecord(rawMailID: Int64) async throws(GatewayError) -> CaseRecord? {
+    do { return try await store.caseRecord(forRawMail: rawMailID) } catch { throw .store(error) }
+  }
+
+  /// The auto-reply headers of the original mail (re-read from the stored bytes after a restart).
+  private func autoReplyHeaders(reading: Reading?, rawMailID: Int64) async throws(GatewayError) -> AutoReplyHeaders {
+    if let reading { return reading.autoReplyHeaders }
+    let bytes: [UInt8]
+    do { bytes = try await store.rawMailBytes(id: rawMailID) } catch { throw .store(error) }
+    guard let message = try? MIMEMessage.parse(bytes, limits: reader.limits) else { return AutoReplyHeaders() }
+    let headers = message.headers
+    return AutoReplyHeaders(autoSubmitted: headers["Auto-Submitted"], precedence: headers["Precedence"],
+                            listID: headers["List-Id"], returnPath: headers["Return-Path"])
+  }
+}
+
+/// Retry delays for the outbox: 1 min, 2, 4 … capped at 1 hour.
+enum Backoff {
+  static func delay(attempt: Int) -> TimeInterval {
+    min(3600, 60 * pow(2, Double(max(0, min(attempt - 1, 10)))))
+  }
+}
+
+/// Admin-readable sentences for quarantine reasons (never message content).
+enum QuarantineReason {
+  static func describe(_ reason: DecryptionFailureReason) -> String {
+    switch reason {
+    case .noSecretKey:
+      return "The mail is encrypted to a key the gateway does not hold. Import the missing secret key and run `meldpunt quarantine retry`."
+    case .noIntegrityProtection:
+      return "The mail uses legacy encryption without integrity protection (no MDC) and was refused; ask the reporter to use a current OpenPGP client."
+    case .integrityFailure:
+      return "The encrypted mail was altered or damaged in transit (integrity check failed); nothing of it was used."
+    case .corrupt:
+      return "The mail claims to be encrypted but holds no readable OpenPGP encrypted data."
+    }
+  }
+}

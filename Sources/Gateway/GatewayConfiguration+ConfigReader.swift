@@ -1,0 +1,148 @@
+import Cases
+import Configuration
+import Foundation
+
+import Transport
+
+/// Why the configuration could not be used; each says which key to fix.
+public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
+  case missing(key: String)
+  case unreadableFile(key: String, path: String, detail: String)
+  case secretInConfigFile(key: String)
+  case invalid(key: String, detail: String)
+  case cannotParse(path: String, detail: String)
+
+  public var description: String {
+    switch self {
+    case .missing(let key):
+      return "The configuration has no `\(key)`; set it in the config file or as \(ConfigurationLoader.environmentName(key))."
+    case .unreadableFile(let key, let path, let detail):
+      return "Cannot read \(path) (named by `\(key)`): \(detail)."
+    case .secretInConfigFile(let key):
+      return "`\(key)` must not be written in the config file; put the secret in a file named by `\(key)File`, or in the environment as \(ConfigurationLoader.environmentName(key))."
+    case .invalid(let key, let detail):
+      return "`\(key)` is not valid: \(detail)."
+    case .cannotParse(let path, let detail):
+      return "The config file \(path) is not valid JSON: \(detail)."
+    }
+  }
+}
+
+/// Reads `GatewayConfiguration` with swift-configuration: the JSON config file, with
+/// every key overridable from the environment (`imap.passwordFile` as
+/// `MELDPUNT_IMAP_PASSWORD_FILE`).
+///
+/// Keys: `imap.url`, `imap.user`, `imap.passwordFile`, `imap.processedFolder`,
+/// `imap.quarantineFolder`, `smtp.url`, `smtp.user`, `smtp.passwordFile`,
+/// `gateway.address`, `gateway.organisation`, `gateway.policyURL`, `gateway.signingKey`,
+/// `gateway.pollSeconds`, `gateway.acceptPlaintext`, `gnupg.home`, `gnupg.passphraseFile`,
+/// `database.path`, `database.storeReportText`, `tls.caFile`, `limits.maxMessageBytes`,
+/// `timeline.defaultFixDays`, `timeline.triageWorkingDays`, `timeline.fixDays.<severity>`.
+/// Secrets only from files or the environment: `MELDPUNT_IMAP_PASSWORD`,
+/// `MELDPUNT_SMTP_PASSWORD`, `MELDPUNT_GNUPG_PASSPHRASE`.
+public enum ConfigurationLoader {
+  public static func environmentName(_ key: String) -> String {
+    var out = "MELDPUNT"
+    for component in key.split(separator: ".") {
+      out += "_"
+      var previousLower = false
+      for ch in component {
+        if ch.isUppercase && previousLower { out += "_" }
+        out += ch.isLetter || ch.isNumber ? ch.uppercased() : "_"
+        previousLower = ch.isLowercase
+      }
+    }
+    return out
+  }
+
+  /// Loads the config file at `path` (may be nil: environment only) and the environment.
+  /// With `readSecrets` false the password and passphrase files are not read (for
+  /// commands that only need the database).
+  public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                          readSecrets: Bool = true) async throws(ConfigurationError) -> GatewayConfiguration
+  {
+    let env = EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey("meldpunt"))
+    var providers: [any ConfigProvider] = [env]
+    var baseDirectory = FileManager.default.currentDirectoryPath
+    if let path {
+      let absolute = path.hasPrefix("/") ? path : baseDirectory + "/" + path
+      baseDirectory = (absolute as NSString).deletingLastPathComponent
+      do {
+        let file = try await FileProvider<JSONSnapshot>(filePath: .init(absolute))
+        // Secrets never come from the config file itself.
+        let fileOnly = ConfigReader(provider: file)
+        for key in ["imap.password", "smtp.password", "gnupg.passphrase"] where fileOnly.string(forKey: ConfigKey(key)) != nil {
+          throw ConfigurationError.secretInConfigFile(key: key)
+        }
+        providers.append(file)
+      } catch let error as ConfigurationError {
+        throw error
+      } catch {
+        throw .cannotParse(path: absolute, detail: String(describing: error))
+      }
+    }
+    let reader = ConfigReader(providers: providers)
+    let secrets = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey("meldpunt")))
+    return try GatewayConfiguration(reader: reader, secrets: secrets, baseDirectory: baseDirectory, readSecrets: readSecrets)
+  }
+}
+
+extension GatewayConfiguration {
+  /// Builds the configuration from `reader`; secrets come from files it names or from `secrets` (the environment).
+  init(reader: ConfigReader, secrets: ConfigReader, baseDirectory: String, readSecrets: Bool = true) throws(ConfigurationError) {
+    func required(_ key: String) throws(ConfigurationError) -> String {
+      guard let value = reader.string(forKey: ConfigKey(key)), !value.isEmpty else { throw .missing(key: key) }
+      return value
+    }
+    func path(_ key: String) -> String? {
+      guard let value = reader.string(forKey: ConfigKey(key)), !value.isEmpty else { return nil }
+      return value.hasPrefix("/") ? value : baseDirectory + "/" + value
+    }
+    func secret(_ key: String) throws(ConfigurationError) -> String? {
+      if let value = secrets.string(forKey: ConfigKey(key), isSecret: true) { return value }
+      guard readSecrets, let file = path(key + "File") else { return nil }
+      guard FileManager.default.fileExists(atPath: file) else {
+        throw .unreadableFile(key: key + "File", path: file, detail: "the file does not exist")
+      }
+      do {
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+      } catch {
+        throw .unreadableFile(key: key + "File", path: file, detail: "it is not readable UTF-8 text, or access was denied")
+      }
+    }
+    let caFile = path("tls.caFile")
+    let imap = ServerEndpoint(url: try required("imap.url"), user: reader.string(forKey: "imap.user"),
+                              password: try secret("imap.password"), caFile: caFile)
+    let smtp = ServerEndpoint(url: try required("smtp.url"), user: reader.string(forKey: "smtp.user"),
+                              password: try secret("smtp.password"), caFile: caFile)
+    let address = try required("gateway.address")
+    guard address.contains("@"), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
+      throw .invalid(key: "gateway.address", detail: "write a plain address such as security@example.org")
+    }
+    var fixDays: [Severity: Int] = [:]
+    for severity in Severity.allCases {
+      if let days = reader.int(forKey: ConfigKey("timeline.fixDays.\(severity.rawValue)")) { fixDays[severity] = days }
+    }
+    let timeline = TimelinePolicy(fixDays: fixDays, defaultFixDays: reader.int(forKey: "timeline.defaultFixDays", default: 60),
+                                  triageWorkingDays: reader.int(forKey: "timeline.triageWorkingDays", default: 3))
+    guard let home = path("gnupg.home") else { throw .missing(key: "gnupg.home") }
+    guard let database = path("database.path") else { throw .missing(key: "database.path") }
+    self.init(
+      imap: imap,
+      processedFolder: reader.string(forKey: "imap.processedFolder", default: "Processed"),
+      quarantineFolder: reader.string(forKey: "imap.quarantineFolder", default: "Quarantine"),
+      smtp: smtp, address: address,
+      organisation: reader.string(forKey: "gateway.organisation", default: String(address.split(separator: "@").last ?? "")),
+      policyURL: reader.string(forKey: "gateway.policyURL"),
+      gnupgHome: home, passphrase: try secret("gnupg.passphrase"),
+      signingKey: reader.string(forKey: "gateway.signingKey"),
+      databasePath: database,
+      storeReportText: reader.bool(forKey: "database.storeReportText", default: true),
+      timeline: timeline,
+      pollSeconds: max(1, reader.int(forKey: "gateway.pollSeconds", default: 60)),
+      maxMessageBytes: reader.int(forKey: "limits.maxMessageBytes", default: 50 * 1024 * 1024),
+      acceptPlaintext: reader.bool(forKey: "gateway.acceptPlaintext", default: true))
+  }
+}

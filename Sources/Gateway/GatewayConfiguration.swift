@@ -1,0 +1,62 @@
+import Cases
+import Foundation
+import Transport
+
+/// Everything the gateway needs to run, read from the config file and the environment.
+///
+/// Secrets (IMAP and SMTP passwords, the key passphrase) are never in this
+/// struct's `description` and are never read from the config file itself: only
+/// from the files it names or from the environment.
+public struct GatewayConfiguration: Sendable, CustomStringConvertible {
+  public var imap: ServerEndpoint
+  public var processedFolder: String
+  public var quarantineFolder: String
+  public var smtp: ServerEndpoint
+  /// The published security address: From of every mail the gateway sends.
+  public var address: String
+  public var organisation: String
+  public var policyURL: String?
+  public var gnupgHome: String
+  public var passphrase: String?
+  /// The fingerprint of the key that signs outgoing mail; nil picks the secret key for `address`.
+  public var signingKey: String?
+  public var databasePath: String
+  public var storeReportText: Bool
+  public var timeline: TimelinePolicy
+  public var pollSeconds: Int
+  public var maxMessageBytes: Int
+  public var acceptPlaintext: Bool
+
+  public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
+              smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,
+              gnupgHome: String, passphrase: String? = nil, signingKey: String? = nil, databasePath: String,
+              storeReportText: Bool = true, timeline: TimelinePolicy = .ncscDefault, pollSeconds: Int = 60,
+              maxMessageBytes: Int = 50 * 1024 * 1024, acceptPlaintext: Bool = true) {
+    self.imap = imap
+    self.processedFolder = processedFolder
+    self.quarantineFolder = quarantineFolder
+    self.smtp = smtp
+    self.address = address
+    self.organisation = organisation
+    self.policyURL = policyURL
+    self.gnupgHome = gnupgHome
+    self.passphrase = passphrase
+    self.signingKey = signingKey
+    self.databasePath = databasePath
+    self.storeReportText = storeReportText
+    self.timeline = timeline
+    self.pollSeconds = pollSeconds
+    self.maxMessageBytes = maxMessageBytes
+    self.acceptPlaintext = acceptPlaintext
+  }
+
+  /// Safe to log: no secrets.
+  public var description: String {
+    "imap \(imap.server) as \(imap.user ?? "-"), smtp \(smtp.server), address \(address), gnupg.home \(gnupgHome), database \(databasePath)"
+  }
+
+  /// The domain part of `address`, for Message-IDs.
+  public var domain: String {
+    address.split(separator: "@").last.map(String.init) ?? "meldpunt.invalid"
+  }
+}

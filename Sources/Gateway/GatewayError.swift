@@ -1,0 +1,36 @@
+import OpenPGP
+import Store
+import Transport
+
+/// Errors that stop a pipeline step. Each names the stage and what to check;
+/// none carries report content.
+public enum GatewayError: Error, Sendable, CustomStringConvertible {
+  case transport(TransportError)
+  case openPGP(OpenPGPError)
+  case store(StoreError)
+  case configuration(ConfigurationError)
+  case noSigningKey(address: String, home: String)
+  case unsafePermissions(path: String, detail: String)
+
+  public var description: String {
+    switch self {
+    case .transport(let error): return error.description
+    case .openPGP(let error): return error.description
+    case .store(let error): return error.description
+    case .configuration(let error): return error.description
+    case .noSigningKey(let address, let home):
+      return "No secret key for \(address) that can sign was found in \(home); create one with gpg or set `gateway.signingKey`."
+    case .unsafePermissions(let path, let detail):
+      return "\(path) \(detail)."
+    }
+  }
+
+  /// Whether the problem may go away by itself (a server outage), so the service should retry.
+  public var isTemporary: Bool {
+    switch self {
+    case .transport(let error): return error.isTemporary
+    case .store(.database): return true
+    default: return false
+    }
+  }
+}

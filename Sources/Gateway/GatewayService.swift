@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `meldpunt run`: polls the inbox until a graceful shutdown (SIGTERM, SIGINT).
+///
+/// A shutdown never interrupts a pass: the mail in hand is finished (committed,
+/// acknowledged, filed), then the service returns. Only the wait between passes
+/// is cut short.
+public struct GatewayService: Service {
+  let gateway: Gateway
+  let logger: Logger
+
+  public init(gateway: Gateway, logger: Logger) {
+    self.gateway = gateway
+    self.logger = logger
+  }
+
+  public func run() async throws {
+    logger.info("Meldpunt running", metadata: ["poll.seconds": "\(gateway.configuration.pollSeconds)"])
+    var lastProblem: String?
+    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      let summary = await gateway.processOnce()
+      // Log a change of state once, not every failed retry.
+      let problem = summary.unfinished.first
+      if problem != lastProblem {
+        if let problem { logger.warning("Mail is waiting", metadata: ["problem": "\(problem)"]) }
+        else if lastProblem != nil { logger.notice("All caught up again") }
+        lastProblem = problem
+      }
+      let seconds = gateway.configuration.pollSeconds
+      try? await cancelWhenGracefulShutdown {
+        try await Task.sleep(for: .seconds(seconds))
+      }
+    }
+    logger.info("Meldpunt stopped")
+  }
+}

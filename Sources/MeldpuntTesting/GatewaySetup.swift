@@ -1,0 +1,82 @@
+import Foundation
+import MIME
+
+/// Runs the real `meldpunt` binary against a `TestEnvironment`, as an admin would.
+public struct GatewaySetup: Sendable {
+  public let environment: TestEnvironment
+  public let configPath: String
+  public let binary: String
+
+  /// Writes a config file for `environment` (IMAP over TLS with the test CA, plain SMTP on loopback).
+  public init(environment: TestEnvironment, binary: String, extra: [String: String] = [:]) throws {
+    self.environment = environment
+    self.binary = binary
+    configPath = environment.directory + "/meldpunt.json"
+    var gateway: [String: Any] = ["address": TestEnvironment.gatewayAddress, "organisation": "Example Organisation",
+                                  "policyURL": "https://example.org/security-policy", "pollSeconds": 1]
+    for (key, value) in extra { gateway[key] = value }
+    let config: [String: Any] = [
+      "imap": ["url": environment.dovecot.url(mailbox: "INBOX", tls: true), "user": environment.dovecot.user,
+               "passwordFile": environment.dovecot.passwordFile],
+      "smtp": ["url": environment.smtp.url()],
+      "gateway": gateway,
+      "gnupg": ["home": environment.gatewayHome.path],
+      "database": ["path": environment.directory + "/meldpunt.sqlite"],
+      "tls": ["caFile": environment.dovecot.caFile],
+    ]
+    let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+    try data.write(to: URL(fileURLWithPath: configPath))
+  }
+
+  /// Runs `meldpunt ARGS --config FILE`.
+  @discardableResult
+  public func run(_ args: [String], environment extraEnvironment: [String: String] = [:]) throws -> CommandResult {
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in extraEnvironment { env[key] = value }
+    return try Command.run(binary, args + ["--config", configPath], environment: env)
+  }
+
+  /// The `meldpunt` executable built next to the running test or demo binary.
+  public static func locateBinary(near executable: String = CommandLine.arguments[0]) -> String {
+    var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+    // A test bundle sits in .build/debug/X.xctest/...; climb until a sibling `meldpunt` appears.
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("meldpunt").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory.deleteLastPathComponent()
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/meldpunt").path
+  }
+}
+
+/// A signed mail as the SMTP sink received it, checked with the real gpg.
+public struct SignedMailCheck: Sendable {
+  public let message: MIMEMessage
+  public let isMultipartSigned: Bool
+  public let micalg: String?
+  public let signatureGood: Bool
+  public let signerFingerprint: String?
+  /// The decoded text of the signed part.
+  public let text: String
+
+  /// Checks `data` as an RFC 3156 multipart/signed mail with gpg in `home`.
+  public init(_ data: [UInt8], home: GnuPGHome) throws {
+    message = try MIMEMessage.parse(data)
+    let root = message.root
+    isMultipartSigned = root.contentType.mimeType == "multipart/signed"
+      && root.contentType["protocol"]?.lowercased() == "application/pgp-signature"
+    micalg = root.contentType["micalg"]
+    guard isMultipartSigned, root.children.count == 2 else {
+      signatureGood = false
+      signerFingerprint = nil
+      text = message.text(of: root)
+      return
+    }
+    let result = try home.verifyDetached(signedBytes: message.canonicalBytes(of: root.children[0]),
+                                         signature: message.decodedBody(of: root.children[1]))
+    signatureGood = result.good
+    signerFingerprint = result.fingerprint
+    text = message.text(of: root.children[0])
+  }
+}

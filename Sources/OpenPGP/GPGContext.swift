@@ -1,0 +1,177 @@
+import CGPGME
+import Foundation
+
+/// One GPGME context bound to a key home: created per operation, freed in `deinit`.
+///
+/// GPGME contexts must not be shared between threads; an `OpenPGPEngine` makes a
+/// fresh one on the thread that runs each operation.
+/// See https://www.gnupg.org/documentation/manuals/gpgme/Contexts.html
+final class GPGContext {
+  let handle: gpgme_ctx_t
+  /// Keeps the passphrase alive while GPGME may call back for it.
+  private let passphraseBox: PassphraseBox?
+
+  static let version: String? = {
+    guard let text = mp_gpgme_check_version() else { return nil }
+    _ = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP)
+    return String(cString: text)
+  }()
+
+  init(home: String, passphrase: String?) throws(OpenPGPError) {
+    guard Self.version != nil else { throw .engineUnavailable("gpgme_check_version failed") }
+    var ctx: gpgme_ctx_t?
+    try Self.check(gpgme_new(&ctx), "gpgme_new")
+    guard let ctx else { throw .engineUnavailable("gpgme_new returned no context") }
+    handle = ctx
+    passphraseBox = passphrase.map(PassphraseBox.init)
+    do {
+      try Self.check(gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP), "gpgme_set_protocol")
+      try Self.check(gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nil, home), "gpgme_ctx_set_engine_info")
+      // Never reach out to key servers or WKD from inside a decryption.
+      gpgme_set_offline(ctx, 1)
+      if let passphraseBox {
+        // Loopback: the passphrase comes from our callback, never from a pinentry window.
+        try Self.check(gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK), "gpgme_set_pinentry_mode")
+        gpgme_set_passphrase_cb(ctx, passphraseCallback, Unmanaged.passUnretained(passphraseBox).toOpaque())
+      }
+    } catch {
+      gpgme_release(ctx)
+      throw error
+    }
+  }
+
+  deinit { gpgme_release(handle) }
+
+  static func check(_ error: gpgme_error_t, _ function: String) throws(OpenPGPError) {
+    guard error != 0 else { return }
+    let code = mp_gpgme_err_code(error)
+    if code == GPG_ERR_BAD_PASSPHRASE || code == GPG_ERR_CANCELED { throw .passphraseRejected }
+    throw .gpgme(function: function, code: code.rawValue, message: Self.message(error))
+  }
+
+  static func message(_ error: gpgme_error_t) -> String {
+    gpgme_strerror(error).map { String(cString: $0) } ?? "unknown error"
+  }
+
+  /// Looks a key up by fingerprint or key ID; `nil` when it is not in the key home.
+  func key(_ id: String, secret: Bool) -> GPGKey? {
+    var key: gpgme_key_t?
+    guard gpgme_get_key(handle, id, &key, secret ? 1 : 0) == 0, let key else { return nil }
+    return GPGKey(key)
+  }
+
+  /// Every key matching `pattern` (all keys when nil).
+  func keys(pattern: String?, secret: Bool) throws(OpenPGPError) -> [GPGKey] {
+    try Self.check(gpgme_op_keylist_start(handle, pattern, secret ? 1 : 0), "gpgme_op_keylist_start")
+    var keys: [GPGKey] = []
+    while true {
+      var key: gpgme_key_t?
+      let error = gpgme_op_keylist_next(handle, &key)
+      guard error == 0, let key else { break }
+      keys.append(GPGKey(key))
+    }
+    _ = gpgme_op_keylist_end(handle)
+    return keys
+  }
+
+  /// Copies the verification result into Swift values, resolving each signer's key.
+  func signatureChecks() -> [SignatureCheck] {
+    guard let result = gpgme_op_verify_result(handle) else { return [] }
+    var checks: [SignatureCheck] = []
+    var current = result.pointee.signatures
+    while let signature = current?.pointee {
+      current = signature.next
+      checks.append(check(signature))
+    }
+    return checks
+  }
+
+  private func check(_ signature: _gpgme_signature) -> SignatureCheck {
+    let named = signature.fpr.map { String(cString: $0) }
+    let key = named.flatMap { self.key($0, secret: false) }
+    let code = mp_gpgme_err_code(signature.status)
+    let summary = signature.summary.rawValue
+    var status: SignatureCheck.Status
+    switch code {
+    case GPG_ERR_NO_ERROR: status = .valid
+    case GPG_ERR_BAD_SIGNATURE: status = .bad
+    case GPG_ERR_NO_PUBKEY: status = .unknownKey
+    case GPG_ERR_KEY_EXPIRED: status = .expiredKey
+    case GPG_ERR_CERT_REVOKED: status = .revokedKey
+    case GPG_ERR_SIG_EXPIRED: status = .expiredSignature
+    default: status = .error
+    }
+    // gpg reports some problems only in the summary bits.
+    if status == .valid {
+      if summary & GPGME_SIGSUM_KEY_REVOKED.rawValue != 0 { status = .revokedKey }
+      else if summary & GPGME_SIGSUM_KEY_EXPIRED.rawValue != 0 { status = .expiredKey }
+      else if summary & GPGME_SIGSUM_SIG_EXPIRED.rawValue != 0 { status = .expiredSignature }
+      else if summary & GPGME_SIGSUM_RED.rawValue != 0 { status = .bad }
+    }
+    let bits = key?.subkeys.first(where: { sub in named.map { Fingerprint(sub.fingerprint).matches(Fingerprint($0)) } ?? false })?.bits ?? 0
+    return SignatureCheck(
+      status: status,
+      fingerprint: key.map { Fingerprint($0.fingerprint) } ?? named.map(Fingerprint.init),
+      userIDs: key?.userIDs.map(\.uid) ?? [],
+      emails: key?.userIDs.filter { !$0.revoked && !$0.invalid }.map(\.email).filter { !$0.isEmpty } ?? [],
+      hashAlgorithm: gpgme_hash_algo_name(signature.hash_algo).map { String(cString: $0) } ?? "unknown",
+      publicKeyAlgorithm: gpgme_pubkey_algo_name(signature.pubkey_algo).map { String(cString: $0) } ?? "unknown",
+      keyBits: bits,
+      createdAt: signature.timestamp > 0 ? Date(timeIntervalSince1970: TimeInterval(signature.timestamp)) : nil)
+  }
+}
+
+/// Owns one passphrase for GPGME's callback; its address is the callback's hook.
+final class PassphraseBox {
+  let bytes: [UInt8]
+  init(_ passphrase: String) { bytes = Array(passphrase.utf8) + [0x0A] }
+}
+
+/// GPGME asks for the passphrase on `fd`. Answer once; if gpg says the previous
+/// answer was bad, cancel rather than loop.
+private let passphraseCallback: gpgme_passphrase_cb_t = { hook, _, _, previousWasBad, fd in
+  guard let hook else { return gpgme_error_t(GPG_ERR_CANCELED.rawValue) }
+  if previousWasBad != 0 { return mp_gpgme_error(GPG_ERR_BAD_PASSPHRASE) }
+  let box = Unmanaged<PassphraseBox>.fromOpaque(hook).takeUnretainedValue()
+  let written = box.bytes.withUnsafeBytes { gpgme_io_writen(fd, $0.baseAddress, $0.count) }
+  return written == 0 ? 0 : mp_gpgme_error(GPG_ERR_CANCELED)
+}
+
+/// A key copied out of a `gpgme_key_t` (which is released right away).
+struct GPGKey {
+  struct UserID { let uid: String; let email: String; let revoked: Bool; let invalid: Bool }
+  struct Subkey { let fingerprint: String; let bits: Int; let canSign: Bool; let canEncrypt: Bool; let expires: Date?; let revoked: Bool; let expired: Bool }
+  let fingerprint: String
+  let userIDs: [UserID]
+  let subkeys: [Subkey]
+  let hasSecret: Bool
+  let revoked: Bool
+  let expired: Bool
+
+  init(_ key: gpgme_key_t) {
+    defer { gpgme_key_unref(key) }
+    let k = key.pointee
+    var uids: [UserID] = []
+    var uid = k.uids
+    while let u = uid?.pointee {
+      uid = u.next
+      uids.append(UserID(uid: u.uid.map { String(cString: $0) } ?? "", email: u.email.map { String(cString: $0) } ?? "",
+                         revoked: u.revoked != 0, invalid: u.invalid != 0))
+    }
+    var subs: [Subkey] = []
+    var sub = k.subkeys
+    while let s = sub?.pointee {
+      sub = s.next
+      subs.append(Subkey(fingerprint: s.fpr.map { String(cString: $0) } ?? "", bits: Int(s.length),
+                         canSign: s.can_sign != 0, canEncrypt: s.can_encrypt != 0,
+                         expires: s.expires > 0 ? Date(timeIntervalSince1970: TimeInterval(s.expires)) : nil,
+                         revoked: s.revoked != 0, expired: s.expired != 0))
+    }
+    fingerprint = k.fpr.map { String(cString: $0) } ?? subs.first?.fingerprint ?? ""
+    userIDs = uids
+    subkeys = subs
+    hasSecret = k.secret != 0
+    revoked = k.revoked != 0
+    expired = k.expired != 0
+  }
+}

@@ -1,0 +1,178 @@
+import CGPGME
+import Dispatch
+import Foundation
+
+/// The gateway's OpenPGP operations over one GnuPG key home, through GPGME.
+///
+/// Every call makes its own GPGME context on a worker thread (GPGME blocks while
+/// gpg runs), so independent mails can be decrypted concurrently. Never parses
+/// gpg's human-readable output: all verdicts come from GPGME's result structs.
+public struct OpenPGPEngine: Sendable {
+  public let home: String
+  /// Loopback passphrase for the gateway key, if it has one. Never logged.
+  private let passphrase: String?
+
+  public init(home: String, passphrase: String?) {
+    self.home = home
+    self.passphrase = passphrase.flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// The GPGME library version, or nil when GPGME cannot start.
+  public static var libraryVersion: String? { GPGContext.version }
+
+  /// Decrypts one OpenPGP message and checks any signature inside it.
+  ///
+  /// Throws `.decryptionFailed` for any problem with the message; in that case
+  /// whatever plaintext gpg had already written is wiped and dropped, never returned.
+  public func decrypt(_ ciphertext: [UInt8]) async throws(OpenPGPError) -> Decryption {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      let input = try GPGData(ciphertext)
+      let output = try GPGData()
+      let error = gpgme_op_decrypt_verify(ctx.handle, input.handle, output.handle)
+      let result = gpgme_op_decrypt_result(ctx.handle)?.pointee
+      let noMDC = result.map { $0.legacy_cipher_nomdc != 0 } ?? false
+      guard error == 0, !noMDC else {
+        output.discard()
+        throw Self.classifyDecryptionError(error, result: result, noMDC: noMDC)
+      }
+      let plaintext = output.take()
+      return Decryption(
+        plaintext: plaintext,
+        signatures: ctx.signatureChecks(),
+        isMIME: result.map { $0.is_mime != 0 } ?? false,
+        fileName: result?.file_name.map { String(cString: $0) },
+        symmetricAlgorithm: result?.symkey_algo.map { String(cString: $0) })
+    }
+  }
+
+  /// Checks a detached signature (RFC 3156 `multipart/signed`) over `signedBytes`.
+  public func verifyDetached(signedBytes: [UInt8], signature: [UInt8]) async throws(OpenPGPError) -> [SignatureCheck] {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> [SignatureCheck] in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      let sig = try GPGData(signature)
+      let text = try GPGData(signedBytes)
+      let error = gpgme_op_verify(ctx.handle, sig.handle, text.handle, nil)
+      if error != 0 && mp_gpgme_err_code(error) != GPG_ERR_NO_DATA {
+        try GPGContext.check(error, "gpgme_op_verify")
+      }
+      return ctx.signatureChecks()
+    }
+  }
+
+  /// Checks an inline signature (cleartext-signed or a signed OpenPGP message) and
+  /// returns the signed text as gpg recovered it.
+  public func verifyInline(_ message: [UInt8]) async throws(OpenPGPError) -> (plaintext: [UInt8], signatures: [SignatureCheck]) {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> ([UInt8], [SignatureCheck]) in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      let sig = try GPGData(message)
+      let output = try GPGData()
+      let error = gpgme_op_verify(ctx.handle, sig.handle, nil, output.handle)
+      if error != 0 {
+        output.discard()
+        if mp_gpgme_err_code(error) == GPG_ERR_NO_DATA { return ([], []) }
+        try GPGContext.check(error, "gpgme_op_verify")
+      }
+      return (output.take(), ctx.signatureChecks())
+    }
+  }
+
+  /// Makes an armored detached signature over `data` with `signer` (a fingerprint in the key home).
+  public func signDetached(_ data: [UInt8], signer: String) async throws(OpenPGPError) -> DetachedSignature {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> DetachedSignature in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      var key: gpgme_key_t?
+      guard gpgme_get_key(ctx.handle, signer, &key, 1) == 0, let key else { throw .signingKeyUnusable(signer) }
+      defer { gpgme_key_unref(key) }
+      gpgme_signers_clear(ctx.handle)
+      try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")
+      gpgme_set_armor(ctx.handle, 1)
+      gpgme_set_textmode(ctx.handle, 0)
+      let input = try GPGData(data)
+      let output = try GPGData()
+      let error = gpgme_op_sign(ctx.handle, input.handle, output.handle, GPGME_SIG_MODE_DETACH)
+      if error != 0 {
+        output.discard()
+        let code = mp_gpgme_err_code(error)
+        if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
+        try GPGContext.check(error, "gpgme_op_sign")
+      }
+      guard let made = gpgme_op_sign_result(ctx.handle)?.pointee.signatures?.pointee else {
+        throw .signingKeyUnusable(signer)
+      }
+      let hash = gpgme_hash_algo_name(made.hash_algo).map { String(cString: $0) } ?? "SHA256"
+      return DetachedSignature(armored: output.take(), micalg: "pgp-" + hash.lowercased(),
+                               signer: Fingerprint(made.fpr.map { String(cString: $0) } ?? signer))
+    }
+  }
+
+  /// Imports armored or binary keys; returns the fingerprints gpg reports as imported or unchanged.
+  @discardableResult
+  public func importKeys(_ data: [UInt8]) async throws(OpenPGPError) -> [Fingerprint] {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> [Fingerprint] in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      let input = try GPGData(data)
+      try GPGContext.check(gpgme_op_import(ctx.handle, input.handle), "gpgme_op_import")
+      var fingerprints: [Fingerprint] = []
+      var current = gpgme_op_import_result(ctx.handle)?.pointee.imports
+      while let status = current?.pointee {
+        current = status.next
+        if status.result == 0, let fpr = status.fpr { fingerprints.append(Fingerprint(String(cString: fpr))) }
+      }
+      return Array(Set(fingerprints)).sorted()
+    }
+  }
+
+  /// Keys in the key home matching `pattern` (all when nil).
+  public func keys(matching pattern: String? = nil, secret: Bool = false) async throws(OpenPGPError) -> [KeyInfo] {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> [KeyInfo] in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      return try ctx.keys(pattern: pattern, secret: secret).map { key in
+        let primary = key.subkeys.first
+        return KeyInfo(
+          fingerprint: Fingerprint(key.fingerprint),
+          userIDs: key.userIDs.map(\.uid),
+          emails: key.userIDs.filter { !$0.revoked && !$0.invalid }.map(\.email).filter { !$0.isEmpty },
+          hasSecret: key.hasSecret || secret,
+          canSign: key.subkeys.contains { $0.canSign && !$0.revoked && !$0.expired },
+          canEncrypt: key.subkeys.contains { $0.canEncrypt && !$0.revoked && !$0.expired },
+          expiresAt: primary?.expires, revoked: key.revoked, expired: key.expired)
+      }
+    }
+  }
+
+  static func classifyDecryptionError(_ error: gpgme_error_t, result: _gpgme_op_decrypt_result?, noMDC: Bool) -> OpenPGPError {
+    if noMDC { return .decryptionFailed(.noIntegrityProtection) }
+    let code = mp_gpgme_err_code(error)
+    if code == GPG_ERR_BAD_PASSPHRASE || code == GPG_ERR_CANCELED { return .passphraseRejected }
+    if code == GPG_ERR_NO_SECKEY { return .decryptionFailed(.noSecretKey) }
+    var recipients: [gpgme_error_t] = []
+    var current = result?.recipients
+    while let recipient = current?.pointee {
+      current = recipient.next
+      recipients.append(recipient.status)
+    }
+    if code == GPG_ERR_NO_DATA || recipients.isEmpty { return .decryptionFailed(.corrupt) }
+    // A recipient we hold the key for decrypted the session key: what failed after that is integrity.
+    if recipients.contains(0) { return .decryptionFailed(.integrityFailure) }
+    if recipients.allSatisfy({ mp_gpgme_err_code($0) == GPG_ERR_NO_SECKEY }) { return .decryptionFailed(.noSecretKey) }
+    return .decryptionFailed(.corrupt)
+  }
+
+  /// Runs a blocking GPGME call on a worker thread (GPGME waits on the gpg process).
+  static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(OpenPGPError) -> T) async throws(OpenPGPError) -> T {
+    let result: Result<T, OpenPGPError> = await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        do throws(OpenPGPError) { continuation.resume(returning: .success(try body())) }
+        catch { continuation.resume(returning: .failure(error)) }
+      }
+    }
+    return try result.get()
+  }
+}

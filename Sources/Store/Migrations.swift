@@ -1,0 +1,87 @@
+import GRDB
+
+/// The schema, as named migrations that are only ever appended, never edited:
+/// a database made by any earlier version upgrades in place.
+enum Migrations {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1 raw mails, cases, audit, outbox, quarantine") { db in
+      try db.execute(sql: """
+        CREATE TABLE raw_mail (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          sha256 TEXT NOT NULL UNIQUE,
+          message_id TEXT,
+          size INTEGER NOT NULL,
+          received_at DATETIME NOT NULL,
+          imap_uid INTEGER,
+          state TEXT NOT NULL CHECK (state IN ('received', 'cased', 'quarantined', 'filed')),
+          bytes BLOB NOT NULL
+        );
+        CREATE TABLE case_file (
+          id TEXT PRIMARY KEY,
+          year INTEGER NOT NULL,
+          number INTEGER NOT NULL,
+          raw_mail_id INTEGER NOT NULL UNIQUE REFERENCES raw_mail(id),
+          state TEXT NOT NULL,
+          title TEXT NOT NULL,
+          severity TEXT,
+          reporter_address TEXT NOT NULL,
+          reporter_name TEXT,
+          reporter_fingerprint TEXT,
+          message_id TEXT,
+          received_at DATETIME NOT NULL,
+          acknowledged_at DATETIME,
+          triage_due DATETIME NOT NULL,
+          fix_due DATETIME NOT NULL,
+          disclosure_proposed DATETIME NOT NULL,
+          verdict TEXT NOT NULL,
+          attachments TEXT NOT NULL,
+          report_text TEXT,
+          UNIQUE (year, number)
+        );
+        CREATE TABLE audit_event (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT REFERENCES case_file(id),
+          raw_mail_id INTEGER REFERENCES raw_mail(id),
+          at DATETIME NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          detail TEXT NOT NULL
+        );
+        CREATE INDEX audit_event_case ON audit_event(case_id);
+        CREATE TRIGGER audit_event_append_only_update BEFORE UPDATE ON audit_event
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_event_append_only_delete BEFORE DELETE ON audit_event
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT REFERENCES case_file(id),
+          raw_mail_id INTEGER REFERENCES raw_mail(id),
+          kind TEXT NOT NULL,
+          sender TEXT NOT NULL,
+          recipient TEXT NOT NULL,
+          message_id TEXT NOT NULL UNIQUE,
+          message BLOB NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'held')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          next_attempt_at DATETIME,
+          created_at DATETIME NOT NULL,
+          sent_at DATETIME
+        );
+        -- One acknowledgement per case, whatever happens.
+        CREATE UNIQUE INDEX outbox_one_ack ON outbox(case_id) WHERE kind = 'acknowledgement';
+        CREATE TABLE quarantine (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          raw_mail_id INTEGER UNIQUE REFERENCES raw_mail(id),
+          imap_uid INTEGER,
+          reason TEXT NOT NULL,
+          detail TEXT NOT NULL,
+          quarantined_at DATETIME NOT NULL,
+          released INTEGER NOT NULL DEFAULT 0
+        );
+        """)
+    }
+    return migrator
+  }
+}

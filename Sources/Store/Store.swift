@@ -1,0 +1,347 @@
+import Cases
+import Foundation
+import GRDB
+
+/// The gateway's SQLite database: raw mails, cases, the audit log, the outbox and
+/// the quarantine. All SQL lives in this module, behind these methods, so another
+/// backend can take its place without touching the pipeline.
+///
+/// Every method is one transaction: the pipeline commits each step before the next.
+public final class Store: Sendable {
+  private let writer: any DatabaseWriter
+  var writerForExtensions: any DatabaseWriter { writer }
+  /// Whether decrypted report text is kept in the database (`database.storeReportText`).
+  public let keepsReportText: Bool
+
+  /// Opens (creating with mode 0600 if needed) and migrates the database at `path`.
+  public init(path: String, keepReportText: Bool = true) throws(StoreError) {
+    let fm = FileManager.default
+    if !fm.fileExists(atPath: path) {
+      let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+      if fd < 0 { throw .cannotOpen(path: path, detail: String(cString: strerror(errno))) }
+      close(fd)
+    }
+    do {
+      var configuration = Configuration()
+      configuration.busyMode = .timeout(10)
+      writer = try DatabasePool(path: path, configuration: configuration)
+      try Migrations.migrator.migrate(writer)
+    } catch {
+      throw .cannotOpen(path: path, detail: String(describing: error))
+    }
+    keepsReportText = keepReportText
+  }
+
+  /// A private in-memory database, for tests and `inspect`.
+  public init(inMemory: Void = (), keepReportText: Bool = true) throws(StoreError) {
+    do {
+      writer = try DatabaseQueue()
+      try Migrations.migrator.migrate(writer)
+    } catch {
+      throw .database(detail: String(describing: error))
+    }
+    keepsReportText = keepReportText
+  }
+
+  // MARK: Raw mail
+
+  /// Stores a mail as received. The same bytes stored again return the first record:
+  /// a restart after a crash, or a duplicate delivery, never makes a second one.
+  public func storeRawMail(_ bytes: [UInt8], sha256: String, messageID: String?, receivedAt: Date,
+                           imapUID: UInt32?) async throws(StoreError) -> (mail: RawMail, isNew: Bool) {
+    try await write { db in
+      if let existing = try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE sha256 = ?", arguments: [sha256]) {
+        return (Self.rawMail(existing), false)
+      }
+      try db.execute(sql: """
+        INSERT INTO raw_mail (sha256, message_id, size, received_at, imap_uid, state, bytes)
+        VALUES (?, ?, ?, ?, ?, 'received', ?)
+        """, arguments: [sha256, messageID, bytes.count, receivedAt, imapUID.map { Int64($0) }, Data(bytes)])
+      let id = db.lastInsertedRowID
+      try Self.audit(db, caseID: nil, rawMailID: id, actor: "gateway", action: "mail.received",
+                     detail: "stored \(bytes.count) bytes, sha256 \(sha256)")
+      let row = try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE id = ?", arguments: [id])!
+      return (Self.rawMail(row), true)
+    }
+  }
+
+  public func rawMailBytes(id: Int64) async throws(StoreError) -> [UInt8] {
+    try await read { db in
+      guard let data = try Data.fetchOne(db, sql: "SELECT bytes FROM raw_mail WHERE id = ?", arguments: [id]) else {
+        throw StoreError.notFound("Raw mail \(id)")
+      }
+      return [UInt8](data)
+    }
+  }
+
+  public func rawMail(id: Int64) async throws(StoreError) -> RawMail? {
+    try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
+  }
+
+  /// Records that the mail left the inbox.
+  public func markFiled(rawMailID: Int64, folder: String) async throws(StoreError) {
+    try await write { db in
+      // A quarantined mail stays quarantined: filing only completes a case.
+      try db.execute(sql: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
+      try Self.audit(db, caseID: try Self.caseID(db, rawMailID: rawMailID), rawMailID: rawMailID, actor: "gateway",
+                     action: "mail.filed", detail: "moved to \(folder)")
+    }
+  }
+
+  // MARK: Cases
+
+  /// Creates the case for a raw mail, with the next number of the year, in one
+  /// transaction with its audit event. Returns the existing case if there is one.
+  public func createCase(rawMailID: Int64, report: Report, verdict: Verdict, timeline: Timeline,
+                         severity: Severity?) async throws(StoreError) -> Case {
+    let keepText = keepsReportText
+    return try await write { db in
+      if let existing = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
+        return try Self.caseRecord(existing).case
+      }
+      let year = TimelinePolicy.year(of: report.receivedAt)
+      let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
+      let id = CaseID(year: year, number: number)
+      let signer: String? = { if case .valid(let fpr, _, _) = verdict.signature { return fpr }; return nil }()
+      let made = Case(id: id, title: report.subject, severity: severity, reporterAddress: report.reporterAddress,
+                      reporterName: report.reporterName, reporterFingerprint: signer, timeline: timeline,
+                      verdict: verdict, messageID: report.messageID, attachments: report.attachments)
+      try db.execute(sql: """
+        INSERT INTO case_file (id, year, number, raw_mail_id, state, title, severity, reporter_address, reporter_name,
+          reporter_fingerprint, message_id, received_at, triage_due, fix_due, disclosure_proposed, verdict, attachments, report_text)
+        VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, arguments: [
+          id.description, year, number, rawMailID, made.title, severity?.rawValue, made.reporterAddress,
+          made.reporterName, signer, made.messageID, timeline.receivedAt, timeline.triageDue, timeline.fixDue,
+          timeline.proposedDisclosure, try Self.json(verdict), try Self.json(report.attachments),
+          keepText ? report.text : nil,
+        ])
+      try db.execute(sql: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
+      try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
+                     detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
+      return made
+    }
+  }
+
+  public func caseRecord(forRawMail rawMailID: Int64) async throws(StoreError) -> CaseRecord? {
+    try await read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).map(Self.caseRecord)
+    }
+  }
+
+  public func caseRecord(_ id: CaseID) async throws(StoreError) -> CaseRecord? {
+    try await read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE id = ?", arguments: [id.description]).map(Self.caseRecord)
+    }
+  }
+
+  /// Cases, oldest first, optionally only those in `state`.
+  public func cases(state: CaseState? = nil) async throws(StoreError) -> [Case] {
+    try await read { db in
+      let rows: [Row]
+      if let state {
+        rows = try Row.fetchAll(db, sql: "SELECT * FROM case_file WHERE state = ? ORDER BY year, number", arguments: [state.rawValue])
+      } else {
+        rows = try Row.fetchAll(db, sql: "SELECT * FROM case_file ORDER BY year, number")
+      }
+      return try rows.map { try Self.caseRecord($0).case }
+    }
+  }
+
+  public func auditEvents(caseID: CaseID) async throws(StoreError) -> [AuditEvent] {
+    try await read { db in
+      try Row.fetchAll(db, sql: """
+        SELECT * FROM audit_event WHERE case_id = ?
+           OR raw_mail_id = (SELECT raw_mail_id FROM case_file WHERE id = ?) ORDER BY id
+        """, arguments: [caseID.description, caseID.description]).map(Self.auditEvent)
+    }
+  }
+
+  public func allAuditEvents() async throws(StoreError) -> [AuditEvent] {
+    try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY id").map(Self.auditEvent) }
+  }
+
+  // MARK: Outbox
+
+  /// Queues a signed mail. An acknowledgement for a case that already has one
+  /// returns the existing entry instead: one acknowledgement per case.
+  public func enqueue(_ mail: OutgoingMail, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
+    try await write { db in
+      if mail.kind == .acknowledgement, let caseID = mail.caseID,
+         let existing = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE case_id = ? AND kind = 'acknowledgement'",
+                                         arguments: [caseID.description]) {
+        return Self.outboxEntry(existing)
+      }
+      try db.execute(sql: """
+        INSERT INTO outbox (case_id, raw_mail_id, kind, sender, recipient, message_id, message, state, created_at, next_attempt_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+        """, arguments: [mail.caseID?.description, mail.rawMailID, mail.kind.rawValue, mail.sender, mail.recipient,
+                         mail.messageID, Data(mail.message), now, now])
+      let id = db.lastInsertedRowID
+      try Self.audit(db, caseID: mail.caseID, rawMailID: mail.rawMailID, actor: "gateway", action: "\(mail.kind.rawValue).queued",
+                     detail: "outbox \(id), Message-ID \(mail.messageID)")
+      return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id])!)
+    }
+  }
+
+  /// Entries due for sending now.
+  public func dueOutbox(now: Date = Date()) async throws(StoreError) -> [OutboxEntry] {
+    try await read { db in
+      try Row.fetchAll(db, sql: """
+        SELECT * FROM outbox WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id
+        """, arguments: [now]).map(Self.outboxEntry)
+    }
+  }
+
+  public func outbox(caseID: CaseID? = nil) async throws(StoreError) -> [OutboxEntry] {
+    try await read { db in
+      if let caseID {
+        return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map(Self.outboxEntry)
+      }
+      return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(Self.outboxEntry)
+    }
+  }
+
+  public func markSent(outboxID: Int64, at now: Date = Date()) async throws(StoreError) {
+    try await write { db in
+      try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                     arguments: [now, outboxID])
+      guard let row = try Row.fetchOne(db, sql: "SELECT case_id, raw_mail_id, kind FROM outbox WHERE id = ?", arguments: [outboxID]) else { return }
+      let caseID: String? = row["case_id"]
+      let kind: String = row["kind"]
+      if kind == OutboxEntry.Kind.acknowledgement.rawValue, let caseID {
+        try db.execute(sql: "UPDATE case_file SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL", arguments: [now, caseID])
+      }
+      try Self.audit(db, caseID: caseID.flatMap(CaseID.init), rawMailID: row["raw_mail_id"], actor: "gateway",
+                     action: "\(kind).sent", detail: "outbox \(outboxID)")
+    }
+  }
+
+  /// Records a failed attempt: `retryAt` nil means permanent (5xx), the entry stops.
+  public func markAttemptFailed(outboxID: Int64, error: String, retryAt: Date?) async throws(StoreError) {
+    try await write { db in
+      try db.execute(sql: """
+        UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?
+        """, arguments: [error, retryAt, retryAt == nil ? "failed" : "pending", outboxID])
+    }
+  }
+
+  // MARK: Quarantine
+
+  /// Puts a mail in quarantine with the reason an admin reads (no content from the mail).
+  @discardableResult
+  public func quarantine(rawMailID: Int64?, imapUID: UInt32?, reason: String, detail: String,
+                         at now: Date = Date()) async throws(StoreError) -> QuarantineEntry {
+    try await write { db in
+      if let rawMailID, let existing = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE raw_mail_id = ?", arguments: [rawMailID]) {
+        return Self.quarantineEntry(existing)
+      }
+      try db.execute(sql: """
+        INSERT INTO quarantine (raw_mail_id, imap_uid, reason, detail, quarantined_at) VALUES (?, ?, ?, ?, ?)
+        """, arguments: [rawMailID, imapUID.map { Int64($0) }, reason, detail, now])
+      let id = db.lastInsertedRowID
+      if let rawMailID {
+        try db.execute(sql: "UPDATE raw_mail SET state = 'quarantined' WHERE id = ?", arguments: [rawMailID])
+      }
+      try Self.audit(db, caseID: nil, rawMailID: rawMailID, actor: "gateway", action: "mail.quarantined", detail: reason)
+      return Self.quarantineEntry(try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id])!)
+    }
+  }
+
+  public func quarantined(includeReleased: Bool = false) async throws(StoreError) -> [QuarantineEntry] {
+    try await read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM quarantine \(includeReleased ? "" : "WHERE released = 0") ORDER BY id")
+        .map(Self.quarantineEntry)
+    }
+  }
+
+  // MARK: Plumbing
+
+  private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    do { return try await writer.write(body) } catch let error as StoreError { throw error } catch {
+      throw .database(detail: Self.describe(error))
+    }
+  }
+
+  private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    do { return try await writer.read(body) } catch let error as StoreError { throw error } catch {
+      throw .database(detail: Self.describe(error))
+    }
+  }
+
+  /// GRDB's message without bound values (they may hold report content).
+  private static func describe(_ error: any Error) -> String {
+    if let error = error as? DatabaseError { return "\(error.resultCode): \(error.message ?? "")" }
+    return String(describing: error)
+  }
+
+  static func audit(_ db: Database, caseID: CaseID?, rawMailID: Int64?, actor: String, action: String, detail: String) throws {
+    try db.execute(sql: "INSERT INTO audit_event (case_id, raw_mail_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                   arguments: [caseID?.description, rawMailID, Date(), actor, action, detail])
+  }
+
+  static func caseID(_ db: Database, rawMailID: Int64) throws -> CaseID? {
+    try String.fetchOne(db, sql: "SELECT id FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).flatMap(CaseID.init)
+  }
+
+  static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    try JSONDecoder().decode(type, from: Data(text.utf8))
+  }
+
+  static func rawMail(_ row: Row) -> RawMail {
+    RawMail(id: row["id"], sha256: row["sha256"], messageID: row["message_id"], size: row["size"],
+            receivedAt: row["received_at"], imapUID: (row["imap_uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) },
+            state: RawMail.State(rawValue: row["state"]) ?? .received)
+  }
+
+  static func caseRecord(_ row: Row) throws -> CaseRecord {
+    let timeline = Timeline(receivedAt: row["received_at"], triageDue: row["triage_due"], fixDue: row["fix_due"],
+                            proposedDisclosure: row["disclosure_proposed"])
+    let made = Case(
+      id: CaseID(row["id"] as String) ?? CaseID(year: row["year"], number: row["number"]),
+      state: CaseState(rawValue: row["state"]) ?? .new, title: row["title"],
+      severity: (row["severity"] as String?).flatMap(Severity.init(rawValue:)),
+      reporterAddress: row["reporter_address"], reporterName: row["reporter_name"],
+      reporterFingerprint: row["reporter_fingerprint"], timeline: timeline, acknowledgedAt: row["acknowledged_at"],
+      verdict: try decode(Verdict.self, row["verdict"]), messageID: row["message_id"],
+      attachments: try decode([Attachment].self, row["attachments"]))
+    return CaseRecord(case: made, rawMailID: row["raw_mail_id"], reportText: row["report_text"])
+  }
+
+  static func outboxEntry(_ row: Row) -> OutboxEntry {
+    OutboxEntry(id: row["id"], caseID: (row["case_id"] as String?).flatMap(CaseID.init), rawMailID: row["raw_mail_id"],
+                kind: OutboxEntry.Kind(rawValue: row["kind"]) ?? .notice, sender: row["sender"], recipient: row["recipient"],
+                messageID: row["message_id"], message: [UInt8](row["message"] as Data), state: OutboxEntry.State(rawValue: row["state"]) ?? .pending,
+                attempts: row["attempts"], lastError: row["last_error"], nextAttemptAt: row["next_attempt_at"],
+                createdAt: row["created_at"], sentAt: row["sent_at"])
+  }
+
+  static func quarantineEntry(_ row: Row) -> QuarantineEntry {
+    QuarantineEntry(id: row["id"], rawMailID: row["raw_mail_id"], imapUID: (row["imap_uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) },
+                    reason: row["reason"], detail: row["detail"], quarantinedAt: row["quarantined_at"],
+                    released: (row["released"] as Int) != 0)
+  }
+
+  static func auditEvent(_ row: Row) -> AuditEvent {
+    AuditEvent(id: row["id"], caseID: (row["case_id"] as String?).flatMap(CaseID.init), rawMailID: row["raw_mail_id"],
+               at: row["at"], actor: row["actor"], action: row["action"], detail: row["detail"])
+  }
+}
+
+extension Store {
+  /// Appends an event to the audit log (for steps that change nothing else).
+  public func recordEvent(caseID: CaseID?, rawMailID: Int64?, action: String, detail: String,
+                          actor: String = "gateway") async throws(StoreError) {
+    do {
+      try await writerForExtensions.write { db in
+        try Store.audit(db, caseID: caseID, rawMailID: rawMailID, actor: actor, action: action, detail: detail)
+      }
+    } catch { throw .database(detail: String(describing: error)) }
+  }
+}

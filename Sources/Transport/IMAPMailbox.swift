@@ -1,0 +1,177 @@
+import CCurl
+import Foundation
+import Logging
+
+/// A message waiting in the mailbox: its UID and the size the server reports.
+public struct MailboxEntry: Sendable, Equatable {
+  public let uid: UInt32
+  public let size: Int
+  public init(uid: UInt32, size: Int) { self.uid = uid; self.size = size }
+}
+
+/// The gateway's IMAP mailbox, reached over libcurl.
+///
+/// One connection is opened lazily and reused for every command (curl keeps the
+/// mailbox selected). Messages are only ever moved to another folder, never deleted.
+/// Commands run one at a time on the mailbox's own thread.
+/// See RFC 9051 and https://curl.se/libcurl/c/CURLOPT_CUSTOMREQUEST.html
+public final class IMAPMailbox: Sendable {
+  public let endpoint: ServerEndpoint
+  private let queue: BlockingQueue
+  private let state: CurlHandleBox
+  private let logger: Logger
+
+  public init(endpoint: ServerEndpoint, logger: Logger) {
+    self.endpoint = endpoint
+    self.logger = logger
+    self.queue = BlockingQueue(label: "meldpunt.imap")
+    self.state = CurlHandleBox()
+  }
+
+  /// The UIDs and sizes of every message in the configured mailbox, oldest first.
+  public func list() async throws(TransportError) -> [MailboxEntry] {
+    let mailbox = endpoint.mailbox
+    let response = try await command("UID SEARCH ALL", mailbox: mailbox)
+    let uids = Self.parseSearch(response)
+    if uids.isEmpty { return [] }
+    let set = uids.map(String.init).joined(separator: ",")
+    let sizes = Self.parseSizes(try await command("UID FETCH \(set) (RFC822.SIZE)", mailbox: mailbox))
+    return uids.map { MailboxEntry(uid: $0, size: sizes[$0] ?? 0) }
+  }
+
+  /// The raw bytes of one message, exactly as the server stores it.
+  public func fetch(uid: UInt32, limit: Int) async throws(TransportError) -> [UInt8] {
+    let endpoint = self.endpoint
+    return try await withCurl { curl throws(TransportError) in
+      try curl.set(CURLOPT_URL, Self.url(endpoint, mailbox: endpoint.mailbox) + "/;UID=\(uid)")
+      try curl.set(CURLOPT_CUSTOMREQUEST, nil)
+      try curl.set(CURLOPT_UPLOAD, 0)
+      let sink = ResponseSink(limit: limit)
+      let code = curl.perform(write: sink, read: nil)
+      if sink.exceeded { throw .messageTooLarge(uid: uid, limit: limit) }
+      guard code == CURLE_OK else { throw endpoint.error(code, curl, command: "UID FETCH \(uid)") }
+      return sink.bytes
+    }
+  }
+
+  /// Moves one message to `folder` (creating the folder if needed). RFC 6851 `UID MOVE`.
+  public func move(uid: UInt32, to folder: String) async throws(TransportError) {
+    try await ensureFolder(folder)
+    _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+  }
+
+  /// Creates `folder` unless it exists.
+  public func ensureFolder(_ folder: String) async throws(TransportError) {
+    let listing = try await command("LIST \"\" \(Self.quoted(folder))", mailbox: nil)
+    if listing.contains("* LIST") { return }
+    _ = try await command("CREATE \(Self.quoted(folder))", mailbox: nil)
+  }
+
+  /// Stores a message in `folder` (used by tests, the demo and reprocessing).
+  public func append(_ message: [UInt8], to folder: String) async throws(TransportError) {
+    try await ensureFolder(folder)
+    let endpoint = self.endpoint
+    try await withCurl { curl throws(TransportError) in
+      try curl.set(CURLOPT_URL, Self.url(endpoint, mailbox: folder))
+      try curl.set(CURLOPT_CUSTOMREQUEST, nil)
+      try curl.set(CURLOPT_UPLOAD, 1)
+      try curl.set(CURLOPT_INFILESIZE_LARGE, message.count)
+      let code = curl.perform(write: nil, read: UploadSource(message))
+      try curl.set(CURLOPT_UPLOAD, 0)
+      guard code == CURLE_OK else { throw endpoint.error(code, curl, command: "APPEND") }
+    }
+  }
+
+  /// Checks that the server answers and accepts the login.
+  public func checkLogin() async throws(TransportError) {
+    _ = try await command("NOOP", mailbox: nil)
+  }
+
+  /// Sends one command (to the selected `mailbox`, or none) and returns the untagged response text.
+  private func command(_ text: String, mailbox: String?) async throws(TransportError) -> String {
+    let endpoint = self.endpoint
+    return try await withCurl { curl throws(TransportError) in
+      try curl.set(CURLOPT_URL, Self.url(endpoint, mailbox: mailbox))
+      try curl.set(CURLOPT_UPLOAD, 0)
+      try curl.set(CURLOPT_CUSTOMREQUEST, text)
+      let sink = ResponseSink(limit: 16 * 1024 * 1024)
+      let code = curl.perform(write: sink, read: nil)
+      // A custom request left set would turn the next plain fetch into this command.
+      try curl.set(CURLOPT_CUSTOMREQUEST, nil)
+      guard code == CURLE_OK else {
+        throw endpoint.error(code, curl, command: String(text.prefix(while: { $0 != " " })) + " …")
+      }
+      return String(decoding: sink.bytes, as: UTF8.self)
+    }
+  }
+
+  private func withCurl<T: Sendable>(_ body: @escaping @Sendable (CurlEasy) throws(TransportError) -> T) async throws(TransportError) -> T {
+    let state = self.state
+    let endpoint = self.endpoint
+    return try await queue.run { () throws(TransportError) -> T in
+      let curl = try state.handle(configuredFor: endpoint)
+      return try body(curl)
+    }
+  }
+
+  static func url(_ endpoint: ServerEndpoint, mailbox: String?) -> String {
+    let base = endpoint.server
+    guard let mailbox else { return base + "/" }
+    let encoded = mailbox.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))) ?? mailbox
+    return base + "/" + encoded
+  }
+
+  /// An IMAP quoted string (RFC 9051 §4.3); CR, LF and NUL cannot be quoted and are dropped.
+  static func quoted(_ name: String) -> String {
+    let cleaned = name.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }
+    var out = "\""
+    for scalar in cleaned {
+      if scalar == "\"" || scalar == "\\" { out.append("\\") }
+      out.unicodeScalars.append(scalar)
+    }
+    return out + "\""
+  }
+
+  static func parseSearch(_ response: String) -> [UInt32] {
+    var uids: [UInt32] = []
+    for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
+      uids += line.dropFirst("* SEARCH".count).split(separator: " ").compactMap { UInt32($0) }
+    }
+    return uids.sorted()
+  }
+
+  static func parseSizes(_ response: String) -> [UInt32: Int] {
+    var sizes: [UInt32: Int] = [:]
+    for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* ") && line.contains("FETCH") {
+      let tokens = line.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ")
+        .split(separator: " ").map(String.init)
+      var uid: UInt32?
+      var size: Int?
+      for (index, token) in tokens.enumerated() where index + 1 < tokens.count {
+        if token.uppercased() == "UID" { uid = UInt32(tokens[index + 1]) }
+        if token.uppercased() == "RFC822.SIZE" { size = Int(tokens[index + 1]) }
+      }
+      if let uid, let size { sizes[uid] = size }
+    }
+    return sizes
+  }
+}
+
+/// Holds the one curl handle of a connection.
+///
+/// `@unchecked Sendable` is safe because the handle is only created and used inside
+/// the owner's serial `BlockingQueue`, never from two threads at once.
+final class CurlHandleBox: @unchecked Sendable {
+  private var curl: CurlEasy?
+
+  func handle(configuredFor endpoint: ServerEndpoint) throws(TransportError) -> CurlEasy {
+    if let curl { return curl }
+    let made = try CurlEasy()
+    try endpoint.configure(made)
+    curl = made
+    return made
+  }
+
+  /// Drops the connection, e.g. after the server went away.
+  func reset() { curl = nil }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Cases
+import Foundation
+import Store
+
+struct CasesCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cases",
+    abstract: "List and show the cases the gateway recorded.",
+    subcommands: [List.self, Show.self])
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List cases, oldest first.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: ArgumentHelp("Only cases in this state (\(CaseState.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "state"))
+    var state: String?
+    @Flag(help: "Print a JSON array for scripts instead of a table.")
+    var json = false
+
+    func validate() throws {
+      if let state, CaseState(rawValue: state) == nil {
+        throw ValidationError("Unknown state '\(state)'; use one of: \(CaseState.allCases.map(\.rawValue).joined(separator: ", ")).")
+      }
+    }
+
+    func run() async throws {
+      let store = try await options.openStore()
+      let cases = try await store.cases(state: state.flatMap(CaseState.init(rawValue:)))
+      if json {
+        try printJSON(cases.map(CaseSummaryJSON.init))
+        return
+      }
+      if cases.isEmpty { print("No cases."); return }
+      var rows = [["ID", "STATE", "RECEIVED", "REPORTER", "ENCRYPTION", "SIGNATURE", "FIX DUE"]]
+      for c in cases {
+        rows.append([c.id.description, c.state.rawValue, Dates.minute(c.timeline.receivedAt), c.reporterAddress,
+                     c.verdict.encryption.name, c.verdict.signature.name, Dates.day(c.timeline.fixDue)])
+      }
+      print(Table.render(rows))
+    }
+  }
+
+  struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one case: verdict, timeline and history.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: ArgumentHelp("The case id, e.g. MP-2026-0001.", valueName: "id"))
+    var id: String
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func validate() throws {
+      if CaseID(id) == nil { throw ValidationError("'\(id)' is not a case id; they look like MP-2026-0001.") }
+    }
+
+    func run() async throws {
+      let store = try await options.openStore()
+      guard let caseID = CaseID(id), let record = try await store.caseRecord(caseID) else {
+        throw Failure("No case \(id). `meldpunt cases list` shows the cases there are.")
+      }
+      let events = try await store.auditEvents(caseID: caseID)
+      if json {
+        try printJSON(CaseDetailJSON(record: record, events: events))
+        return
+      }
+      let c = record.case
+      let v = c.verdict
+      var lines: [String] = []
+      lines.append("Case \(c.id)  [\(c.state.rawValue)]")
+      lines.append("Title:        \(c.title)")
+      lines.append("Reporter:     \(c.reporterName.map { "\($0) " } ?? "")<\(c.reporterAddress)>")
+      lines.append("Received:     \(Dates.minute(c.timeline.receivedAt))")
+      lines.append("Acknowledged: \(c.acknowledgedAt.map(Dates.minute) ?? "not yet")")
+      lines.append("Encryption:   \(v.encryption.name)\({ if case .failed(let r) = v.encryption { return " (\(r.rawValue))" }; if case .partial(let p) = v.encryption { return " (encrypted: \(p.joined(separator: ", ")))" }; return "" }())")
+      var sig = "Signature:    \(v.signature.name)"
+      if let fpr = v.signature.fingerprint { sig += " by \(fpr)" }
+      if let uid = v.signature.userID { sig += " (\(uid))" }
+      if let matches = v.signature.matchesFrom { sig += matches ? ", matches From" : ", does NOT match From" }
+      lines.append(sig)
+      if !v.flags.isEmpty { lines.append("Flags:        \(v.flags.sorted().map(\.rawValue).joined(separator: ", "))") }
+      for part in v.parts {
+        lines.append("  part \(part.path) \(part.contentType): \(part.encrypted ? "encrypted" : "NOT encrypted"), \(part.signed ? "signed" : "not signed")")
+      }
+      lines.append("Timeline:     triage by \(Dates.day(c.timeline.triageDue)), fix by \(Dates.day(c.timeline.fixDue)), disclosure proposed \(Dates.day(c.timeline.proposedDisclosure))")
+      if !c.attachments.isEmpty {
+        lines.append("Attachments:")
+        for a in c.attachments { lines.append("  \(a.name ?? "(no name)")  \(a.type)  \(a.size) bytes") }
+      }
+      if let text = record.reportText {
+        lines.append("")
+        lines.append("Report:")
+        lines.append(text)
+      }
+      lines.append("")
+      lines.append("History:")
+      for e in events { lines.append("  \(Dates.minute(e.at))  \(e.actor)  \(e.action)  \(e.detail)") }
+      print(lines.joined(separator: "\n"))
+    }
+  }
+}
+
+extension GlobalOptions {
+  /// Opens only the database (no servers, no keys): enough for reading cases.
+  func openStore() async throws -> Store {
+    let configuration = try await loadConfiguration(readSecrets: false)
+    guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+      throw Failure("No database at \(configuration.databasePath); run `meldpunt init` or check `database.path`.")
+    }
+    do { return try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) }
+    catch { throw Failure("\(error)") }
+  }
+}
+
+/// One case in `cases list --json`.
+struct CaseSummaryJSON: Encodable {
+  let id: String
+  let state: String
+  let title: String
+  let reporterAddress: String
+  let encryption: String
+  let signature: String
+  let signerFingerprint: String?
+  let flags: [String]
+  let receivedAt: Date
+  let acknowledgedAt: Date?
+  let fixDue: Date
+
+  init(_ c: Case) {
+    id = c.id.description
+    state = c.state.rawValue
+    title = c.title
+    reporterAddress = c.reporterAddress
+    encryption = c.verdict.encryption.name
+    signature = c.verdict.signature.name
+    signerFingerprint = c.verdict.signature.fingerprint
+    flags = c.verdict.flags.sorted().map(\.rawValue)
+    receivedAt = c.timeline.receivedAt
+    acknowledgedAt = c.acknowledgedAt
+    fixDue = c.timeline.fixDue
+  }
+}
+
+/// `cases show --json`.
+struct CaseDetailJSON: Encodable {
+  struct Event: Encodable { let at: Date; let actor: String; let action: String; let detail: String }
+  let id: String
+  let state: String
+  let title: String
+  let reporterAddress: String
+  let reporterName: String?
+  let reporterFingerprint: String?
+  let receivedAt: Date
+  let acknowledgedAt: Date?
+  let timeline: Timeline
+  let verdict: Verdict
+  let attachments: [Attachment]
+  let reportText: String?
+  let history: [Event]
+
+  init(record: CaseRecord, events: [AuditEvent]) {
+    let c = record.case
+    id = c.id.description
+    state = c.state.rawValue
+    title = c.title
+    reporterAddress = c.reporterAddress
+    reporterName = c.reporterName
+    reporterFingerprint = c.reporterFingerprint
+    receivedAt = c.timeline.receivedAt
+    acknowledgedAt = c.acknowledgedAt
+    timeline = c.timeline
+    verdict = c.verdict
+    attachments = c.attachments
+    reportText = record.reportText
+    history = events.map { Event(at: $0.at, actor: $0.actor, action: $0.action, detail: $0.detail) }
+  }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  encoder.dateEncodingStrategy = .iso8601
+  print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+enum Dates {
+  static func minute(_ date: Date) -> String { UTCDate.string(date, "yyyy-MM-dd HH:mm") }
+  static func day(_ date: Date) -> String { UTCDate.day(date) }
+}
+
+enum Table {
+  static func render(_ rows: [[String]]) -> String {
+    let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
+  }
+}

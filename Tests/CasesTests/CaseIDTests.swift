@@ -1,0 +1,110 @@
+import Cases
+import Foundation
+import Testing
+
+@Suite struct CaseIDTests {
+  @Test func formatsWithFourDigits() {
+    #expect(CaseID(year: 2026, number: 1).description == "MP-2026-0001")
+    #expect(CaseID(year: 2026, number: 12345).description == "MP-2026-12345")
+  }
+
+  @Test(arguments: ["MP-2026-0001", "mp-2026-0001", "MP-2027-0420"])
+  func parses(_ text: String) throws {
+    let id = try #require(CaseID(text))
+    #expect(id.description == text.uppercased())
+  }
+
+  @Test(arguments: ["", "MP-2026-1", "MP-26-0001", "XX-2026-0001", "MP-2026-0000", "MP-2026-00a1", "MP-2026-0001-2"])
+  func rejects(_ text: String) {
+    #expect(CaseID(text) == nil)
+  }
+
+  @Test func findsTheIDInASubject() {
+    #expect(CaseID.first(in: "Re: [MP-2026-0042] Your vulnerability report") == CaseID(year: 2026, number: 42))
+    #expect(CaseID.first(in: "no id here MP-") == nil)
+  }
+
+  @Test func codableAsString() throws {
+    let data = try JSONEncoder().encode([CaseID(year: 2026, number: 7)])
+    #expect(String(decoding: data, as: UTF8.self) == "[\"MP-2026-0007\"]")
+    #expect(try JSONDecoder().decode([CaseID].self, from: data) == [CaseID(year: 2026, number: 7)])
+  }
+}
+
+@Suite struct CaseStateTests {
+  @Test func onlyTheDocumentedTransitionsExist() {
+    let allowed: Set<String> = ["new>triaged", "triaged>accepted", "triaged>rejected", "triaged>duplicate",
+                                "accepted>fixing", "fixing>fixed", "fixed>disclosed", "disclosed>closed"]
+    for from in CaseState.allCases {
+      for to in CaseState.allCases {
+        #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")
+      }
+    }
+  }
+}
+
+@Suite struct TimelinePolicyTests {
+  static func date(_ text: String) -> Date {
+    let f = ISO8601DateFormatter()
+    return f.date(from: text)!
+  }
+
+  @Test func ncscDefaultIsSixtyDaysAndThreeWorkingDays() {
+    // Thursday 26 November 2026: three working days later is Tuesday 1 December.
+    let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: Self.date("2026-11-26T10:00:00Z"), severity: nil)
+    #expect(timeline.triageDue == Self.date("2026-12-01T10:00:00Z"))
+    #expect(timeline.fixDue == Self.date("2027-01-25T10:00:00Z"))
+    #expect(timeline.proposedDisclosure == timeline.fixDue)
+  }
+
+  @Test func severitySetsTheTerm() {
+    let policy = TimelinePolicy(fixDays: [.critical: 14], defaultFixDays: 60)
+    let received = Self.date("2026-11-26T10:00:00Z")
+    #expect(policy.propose(receivedAt: received, severity: .critical).fixDue == Self.date("2026-12-10T10:00:00Z"))
+    #expect(policy.propose(receivedAt: received, severity: .low).fixDue == Self.date("2027-01-25T10:00:00Z"))
+  }
+}
+
+@Suite struct VerdictTests {
+  @Test func jsonIsFlatAndRoundTrips() throws {
+    let verdict = Verdict(encryption: .partial(encryptedParts: ["/2"]),
+                          signature: .valid(fingerprint: "ABCD", userID: "A <a@example.org>", matchesFrom: false),
+                          flags: [.signerDiffersFromSender, .unencryptedTextOutsideEncryptedPart],
+                          parts: [PartVerdict(path: "/1", contentType: "text/plain", encrypted: false, signed: false)])
+    let data = try JSONEncoder().encode(verdict)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["encryption"] as? String == "partial")
+    #expect(object["signature"] as? String == "valid")
+    #expect(object["signerMatchesFrom"] as? Bool == false)
+    #expect(object["flags"] as? [String] == ["signerDiffersFromSender", "unencryptedTextOutsideEncryptedPart"])
+    #expect(try JSONDecoder().decode(Verdict.self, from: data) == verdict)
+  }
+
+  @Test func failedEncryptionCarriesItsReason() throws {
+    let verdict = Verdict(encryption: .failed(.noIntegrityProtection), signature: .none)
+    let data = try JSONEncoder().encode(verdict)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["encryptionFailure"] as? String == "noIntegrityProtection")
+    #expect(try JSONDecoder().decode(Verdict.self, from: data) == verdict)
+  }
+}
+
+@Suite struct AcknowledgementTests {
+  @Test func givesCaseDatesAndReceiptButTakesNoReportContent() {
+    let received = TimelinePolicyTests.date("2026-11-26T10:00:00Z")
+    let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: received, severity: nil)
+    let verdict = Verdict(encryption: .full, signature: .valid(fingerprint: "F00D", userID: nil, matchesFrom: true),
+                          parts: [PartVerdict(path: "/2/dec", contentType: "text/plain", encrypted: true, signed: true)])
+    let ack = Acknowledgement(caseID: CaseID(year: 2026, number: 3), timeline: timeline, verdict: verdict,
+                              receipt: .init(sha256: String(repeating: "ab", count: 32), receivedAt: received,
+                                             signerFingerprint: "F00D", parts: verdict.parts),
+                              organisation: "Example", policyURL: "https://example.org/policy")
+    #expect(ack.subject.contains("MP-2026-0003"))
+    #expect(ack.body.contains("2026-11-26 10:00:00 UTC"))
+    #expect(ack.body.contains("fix by 2027-01-25"))
+    #expect(ack.body.contains("assessment, with an expected fix date, by 2026-12-01"))
+    #expect(ack.body.contains(String(repeating: "ab", count: 32)))
+    #expect(ack.body.contains("https://example.org/policy"))
+    #expect(ack.body.contains("part /2/dec: encrypted, signed"))
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import MeldpuntTesting
+import Testing
+
+/// The whole path on real parts: Dovecot, the SMTP sink, gpg, and the `meldpunt` binary.
+@Suite("Walking skeleton, end to end")
+struct WalkingSkeletonTests {
+  static let canary = "CANARY-7f3a-report-text"
+
+  @Test("An encrypted, signed report becomes one case and one signed acknowledgement; a second run changes nothing")
+  func encryptedSignedReport() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let reporter = try environment.addReporter(name: "Rita Reporter", email: "rita@reporter.example")
+    // The admin imported Rita's public key earlier (issue 4 adds keys attached to the mail).
+    try environment.gatewayHome.importKeys(environment.reporterHome.exportPublic(reporter))
+    let mail = try ReportMail.pgpMIMEEncrypted(
+      from: "Rita Reporter <rita@reporter.example>", to: TestEnvironment.gatewayAddress,
+      subject: "Vulnerability report", body: "SQL injection in the login form. \(Self.canary)\n",
+      messageID: "<report-1@reporter.example>", recipientKey: environment.gatewayFingerprint,
+      signer: reporter, home: environment.reporterHome)
+    try environment.dovecot.append(mail)
+
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    let first = try gateway.run(["process", "--once"])
+    #expect(first.status == 0, "meldpunt process failed: \(first.stderr)")
+
+    let cases = try Self.caseList(gateway)
+    try #require(cases.count == 1)
+    let made = cases[0]
+    #expect(made["signature"] as? String == "valid")
+    #expect(made["encryption"] as? String == "full")
+    #expect(made["reporterAddress"] as? String == "rita@reporter.example")
+    #expect((made["signerFingerprint"] as? String)?.uppercased() == reporter.uppercased())
+    let id = try #require(made["id"] as? String)
+    #expect(id.hasPrefix("MP-"))
+
+    let shown = try gateway.run(["cases", "show", id, "--json"])
+    let detail = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout)) as? [String: Any])
+    let verdict = try #require(detail["verdict"] as? [String: Any])
+    #expect(verdict["signerMatchesFrom"] as? Bool == true)
+
+    #expect(try environment.dovecot.messages(in: "INBOX").isEmpty)
+    #expect(try environment.dovecot.messages(in: "Processed").count == 1)
+
+    let received = try environment.smtp.waitForMessages(count: 1, timeout: 10)
+    try #require(received.count == 1)
+    #expect(received[0].recipients == ["rita@reporter.example"])
+    let ack = try SignedMailCheck(received[0].data, home: environment.reporterHome)
+    #expect(ack.isMultipartSigned)
+    #expect(ack.signatureGood)
+    #expect(ack.signerFingerprint?.uppercased() == environment.gatewayFingerprint.uppercased())
+    #expect(ack.micalg == "pgp-sha256" || ack.micalg == "pgp-sha512")
+    #expect(ack.text.contains(id))
+    let raw = String(decoding: received[0].data, as: UTF8.self)
+    #expect(!raw.contains(Self.canary), "the acknowledgement quotes the report")
+    #expect(raw.contains("Auto-Submitted: auto-replied"))
+    #expect(raw.contains("In-Reply-To: <report-1@reporter.example>"))
+    #expect(ack.message.headers["Subject"]?.contains(id) == true)
+
+    // A second run finds nothing to do and changes nothing.
+    let second = try gateway.run(["process", "--once"])
+    #expect(second.status == 0)
+    #expect(try Self.caseList(gateway).count == 1)
+    #expect(try environment.smtp.received().count == 1)
+    #expect(try environment.dovecot.messages(in: "Processed").count == 1)
+  }
+
+  @Test("A mail encrypted to a key the gateway lacks is quarantined without an acknowledgement")
+  func undecryptableIsQuarantined() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let stranger = try environment.addReporter(name: "Other Org", email: "security@other.example")
+    let mail = try ReportMail.pgpMIMEEncrypted(
+      from: "mallory@reporter.example", to: TestEnvironment.gatewayAddress, subject: "Report",
+      body: "not for you \(Self.canary)", recipientKey: stranger, signer: nil, home: environment.reporterHome)
+    try environment.dovecot.append(mail)
+
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    let run = try gateway.run(["process", "--once"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try Self.caseList(gateway).isEmpty)
+    #expect(try environment.dovecot.messages(in: "INBOX").isEmpty)
+    #expect(try environment.dovecot.messages(in: "Quarantine").count == 1)
+    #expect(try environment.smtp.received().isEmpty)
+    #expect(!run.stderr.contains(Self.canary))
+  }
+
+  static func caseList(_ gateway: GatewaySetup) throws -> [[String: Any]] {
+    let listed = try gateway.run(["cases", "list", "--json"])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    return try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout)) as? [[String: Any]])
+  }
+}

@@ -1,0 +1,89 @@
+import Cases
+import Foundation
+import Store
+import Testing
+
+@Suite struct StoreTests {
+  static func report(_ text: String = "report text") -> Report {
+    Report(reporterAddress: "r@example.org", subject: "subject", text: text, messageID: "<m@x>", receivedAt: Date())
+  }
+
+  static func stores() throws -> [Store] {
+    let path = NSTemporaryDirectory() + "mp-store-\(UUID().uuidString).sqlite"
+    return [try Store(), try Store(path: path)]
+  }
+
+  @Test func theSameBytesAreStoredOnce() async throws {
+    for store in try Self.stores() {
+      let first = try await store.storeRawMail([1, 2, 3], sha256: "aa", messageID: "<m@x>", receivedAt: Date(), imapUID: 4)
+      let again = try await store.storeRawMail([1, 2, 3], sha256: "aa", messageID: "<m@x>", receivedAt: Date(), imapUID: 5)
+      #expect(first.isNew && !again.isNew)
+      #expect(first.mail.id == again.mail.id)
+      #expect(try await store.rawMailBytes(id: first.mail.id) == [1, 2, 3])
+    }
+  }
+
+  @Test func casesAreNumberedPerYearAndOnePerMail() async throws {
+    for store in try Self.stores() {
+      let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: Date(), severity: nil)
+      let verdict = Verdict(encryption: .full, signature: .none)
+      let a = try await store.storeRawMail([1], sha256: "a", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+      let b = try await store.storeRawMail([2], sha256: "b", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+      let first = try await store.createCase(rawMailID: a.id, report: Self.report(), verdict: verdict, timeline: timeline, severity: nil)
+      let again = try await store.createCase(rawMailID: a.id, report: Self.report(), verdict: verdict, timeline: timeline, severity: nil)
+      let second = try await store.createCase(rawMailID: b.id, report: Self.report(), verdict: verdict, timeline: timeline, severity: nil)
+      #expect(first.id == again.id)
+      #expect(second.id.number == first.id.number + 1)
+      #expect(try await store.cases().count == 2)
+      #expect(try await store.caseRecord(first.id)?.reportText == "report text")
+      let actions = try await store.auditEvents(caseID: first.id).map(\.action)
+      #expect(actions == ["mail.received", "case.created"])
+    }
+  }
+
+  @Test func oneAcknowledgementPerCase() async throws {
+    let store = try Store()
+    let raw = try await store.storeRawMail([1], sha256: "a", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+    let made = try await store.createCase(rawMailID: raw.id, report: Self.report(), verdict: Verdict(encryption: .none, signature: .none),
+                                          timeline: TimelinePolicy.ncscDefault.propose(receivedAt: Date(), severity: nil), severity: nil)
+    let mail = OutgoingMail(caseID: made.id, rawMailID: raw.id, kind: .acknowledgement, sender: "s@x.org", recipient: "r@x.org",
+                            messageID: "<1@x>", message: [1])
+    let first = try await store.enqueue(mail)
+    var second = mail
+    second.messageID = "<2@x>"
+    let again = try await store.enqueue(second)
+    #expect(first.id == again.id)
+    #expect(try await store.dueOutbox().count == 1)
+    try await store.markSent(outboxID: first.id)
+    #expect(try await store.dueOutbox().isEmpty)
+    #expect(try await store.caseRecord(made.id)?.case.acknowledgedAt != nil)
+  }
+
+  @Test func temporaryFailuresWaitAndPermanentOnesStop() async throws {
+    let store = try Store()
+    let entry = try await store.enqueue(OutgoingMail(caseID: nil, rawMailID: nil, kind: .notice, sender: "s@x.org",
+                                                     recipient: "r@x.org", messageID: "<n@x>", message: [1]))
+    try await store.markAttemptFailed(outboxID: entry.id, error: "451", retryAt: Date().addingTimeInterval(60))
+    #expect(try await store.dueOutbox().isEmpty)
+    #expect(try await store.dueOutbox(now: Date().addingTimeInterval(120)).count == 1)
+    try await store.markAttemptFailed(outboxID: entry.id, error: "550", retryAt: nil)
+    #expect(try await store.dueOutbox(now: Date().addingTimeInterval(1e6)).isEmpty)
+    #expect(try await store.outbox().first?.state == .failed)
+  }
+
+  @Test func quarantineKeepsTheReasonAndTheMailState() async throws {
+    let store = try Store()
+    let raw = try await store.storeRawMail([9], sha256: "q", messageID: nil, receivedAt: Date(), imapUID: 1).mail
+    try await store.quarantine(rawMailID: raw.id, imapUID: 1, reason: "noSecretKey", detail: "no key")
+    try await store.markFiled(rawMailID: raw.id, folder: "Quarantine")
+    #expect(try await store.rawMail(id: raw.id)?.state == .quarantined)
+    #expect(try await store.quarantined().map(\.reason) == ["noSecretKey"])
+  }
+
+  @Test func aNewDatabaseFileIsPrivate() throws {
+    let path = NSTemporaryDirectory() + "mp-mode-\(UUID().uuidString).sqlite"
+    _ = try Store(path: path)
+    let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    #expect(mode & 0o077 == 0)
+  }
+}
