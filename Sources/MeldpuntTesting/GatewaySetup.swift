@@ -80,3 +80,59 @@ public struct SignedMailCheck: Sendable {
     text = message.text(of: root.children[0])
   }
 }
+
+/// `meldpunt run` as a child process, for tests of the long-running service.
+///
+/// `@unchecked Sendable` is safe: the `Process` is only touched under `lock`.
+public final class RunningGateway: @unchecked Sendable {
+  private let lock = NSLock()
+  private let process: Process
+  public let logFile: String
+
+  init(binary: String, arguments: [String], environment: [String: String], logFile: String) throws {
+    self.logFile = logFile
+    FileManager.default.createFile(atPath: logFile, contents: nil)
+    let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+    defer { try? log.close() }
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = log
+    process.standardError = log
+    try spawnWithSignalsUnblocked(process, program: "meldpunt")
+  }
+
+  public var isRunning: Bool { lock.withLock { process.isRunning } }
+
+  /// Sends `signal` and waits up to `timeout` seconds; returns the exit status, or nil if it did not exit (then it is killed).
+  public func stop(signal: Int32 = SIGTERM, timeout: Double = 30) -> Int32? {
+    lock.withLock {
+      guard process.isRunning else { return process.terminationStatus }
+      _ = posixKill(process.processIdentifier, signal)
+      let deadline = monotonicMilliseconds() + Int64(timeout * 1000)
+      while process.isRunning && monotonicMilliseconds() < deadline { waitBetweenPolls(milliseconds: 20) }
+      if process.isRunning {
+        _ = posixKill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return nil
+      }
+      return process.terminationStatus
+    }
+  }
+
+  public var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+  deinit { _ = stop(signal: SIGKILL, timeout: 5) }
+}
+
+extension GatewaySetup {
+  /// Starts `meldpunt run` with this config.
+  public func startService(environment extraEnvironment: [String: String] = [:]) throws -> RunningGateway {
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in extraEnvironment { env[key] = value }
+    return try RunningGateway(binary: binary, arguments: ["run", "--config", configPath], environment: env,
+                              logFile: environment.directory + "/meldpunt-run.log")
+  }
+}
