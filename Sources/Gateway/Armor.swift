@@ -60,19 +60,17 @@ enum Armor {
     return nil
   }
 
-  /// Line ends to LF, trailing blanks and non-breaking spaces removed from each line.
-  /// gpg ignores trailing whitespace in cleartext-signed text too, so this is safe
-  /// for all four kinds.
+  /// Line ends to LF and trailing blanks removed from each line (gpg ignores trailing
+  /// whitespace in cleartext-signed text too, so this is safe for all four kinds).
   static func normalize(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
     var line: [UInt8] = []
     func flush() {
-      while true {
-        if let last = line.last, last == 0x20 || last == 0x09 || last == 0x0D { line.removeLast(); continue }
-        if line.count >= 2, line[line.count - 2] == 0xC2, line[line.count - 1] == 0xA0 { line.removeLast(2); continue }
-        break
-      }
+      while let last = line.last, last == 0x20 || last == 0x09 || last == 0x0D { line.removeLast() }
+      // A line of nothing but blanks and non-breaking spaces (UTF-8 C2 A0, Latin-1 A0)
+      // is the blank line quoted-printable mangled; anything else keeps its NBSPs.
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0xC2 || $0 == 0xA0 }) { line.removeAll() }
       out += line
       line.removeAll(keepingCapacity: true)
     }

@@ -49,9 +49,8 @@ public final class Gateway: Sendable {
     self.logger = logger
     mailbox = IMAPMailbox(endpoint: configuration.imap, logger: logger)
     smtp = SMTPSender(endpoint: configuration.smtp, logger: logger)
-    var limits = MIMELimits.default
-    limits.maxMessageBytes = configuration.maxMessageBytes
-    reader = ReportReader(engine: engine, limits: limits, acceptPlaintext: configuration.acceptPlaintext)
+    reader = ReportReader(engine: engine, limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes,
+                          acceptPlaintext: configuration.acceptPlaintext)
   }
 
   /// Opens the database and the key home, after checking that neither is open to other users.
@@ -155,7 +154,7 @@ public final class Gateway: Sendable {
 
   private func read(_ raw: RawMail, bytes: [UInt8], uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
     // 3. Read.
-    let reading = try await reader.read(bytes, receivedAt: raw.receivedAt)
+    let reading = await reader.read(bytes, receivedAt: raw.receivedAt)
     FaultPoint.hit(.afterDecrypt)
     switch reading.outcome {
     case .undecryptable(let reason):

@@ -1,5 +1,6 @@
 import Cases
 import Configuration
+import MIME
 import Foundation
 
 import Transport
@@ -37,6 +38,7 @@ public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// `gateway.address`, `gateway.organisation`, `gateway.policyURL`, `gateway.signingKey`,
 /// `gateway.pollSeconds`, `gateway.acceptPlaintext`, `gnupg.home`, `gnupg.passphraseFile`,
 /// `database.path`, `database.storeReportText`, `tls.caFile`, `limits.maxMessageBytes`,
+/// `limits.maxHeaderBytes`, `limits.maxParts`, `limits.maxDepth`, `limits.maxDecryptedBytes`,
 /// `timeline.defaultFixDays`, `timeline.triageWorkingDays`, `timeline.fixDays.<severity>`.
 /// Secrets only from files or the environment: `MELDPUNT_IMAP_PASSWORD`,
 /// `MELDPUNT_SMTP_PASSWORD`, `MELDPUNT_GNUPG_PASSPHRASE`.
@@ -143,6 +145,10 @@ extension GatewayConfiguration {
       timeline: timeline,
       pollSeconds: max(1, reader.int(forKey: "gateway.pollSeconds", default: 60)),
       maxMessageBytes: reader.int(forKey: "limits.maxMessageBytes", default: 50 * 1024 * 1024),
+      limits: MIMELimits(maxHeaderBytes: reader.int(forKey: "limits.maxHeaderBytes", default: MIMELimits.default.maxHeaderBytes),
+                         maxParts: reader.int(forKey: "limits.maxParts", default: MIMELimits.default.maxParts),
+                         maxDepth: reader.int(forKey: "limits.maxDepth", default: MIMELimits.default.maxDepth)),
+      maxDecryptedBytes: reader.int(forKey: "limits.maxDecryptedBytes", default: 64 * 1024 * 1024),
       acceptPlaintext: reader.bool(forKey: "gateway.acceptPlaintext", default: true))
   }
 }

@@ -1,5 +1,6 @@
 import Cases
 import Foundation
+import MIME
 import Transport
 
 /// Everything the gateway needs to run, read from the config file and the environment.
@@ -25,13 +26,17 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var timeline: TimelinePolicy
   public var pollSeconds: Int
   public var maxMessageBytes: Int
+  /// Parsing limits (`limits.*`): a mail over any of them is quarantined with the reason.
+  public var limits: MIMELimits
+  public var maxDecryptedBytes: Int
   public var acceptPlaintext: Bool
 
   public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
               smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,
               gnupgHome: String, passphrase: String? = nil, signingKey: String? = nil, databasePath: String,
               storeReportText: Bool = true, timeline: TimelinePolicy = .ncscDefault, pollSeconds: Int = 60,
-              maxMessageBytes: Int = 50 * 1024 * 1024, acceptPlaintext: Bool = true) {
+              maxMessageBytes: Int = 50 * 1024 * 1024, limits: MIMELimits = .default,
+              maxDecryptedBytes: Int = 64 * 1024 * 1024, acceptPlaintext: Bool = true) {
     self.imap = imap
     self.processedFolder = processedFolder
     self.quarantineFolder = quarantineFolder
@@ -47,6 +52,10 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     self.timeline = timeline
     self.pollSeconds = pollSeconds
     self.maxMessageBytes = maxMessageBytes
+    var limits = limits
+    limits.maxMessageBytes = maxMessageBytes
+    self.limits = limits
+    self.maxDecryptedBytes = maxDecryptedBytes
     self.acceptPlaintext = acceptPlaintext
   }
 

@@ -20,16 +20,16 @@ public enum MIMEError: Error, Sendable, Equatable, CustomStringConvertible {
     switch self {
     case let .tooLarge(bytes, limit):
       "The message is \(bytes) bytes, over the \(limit)-byte limit; "
-        + "raise `mime.maxMessageBytes` (MIMELimits.maxMessageBytes) if such messages are expected."
+        + "raise `limits.maxMessageBytes` if such messages are expected."
     case let .headerTooLarge(limit):
       "A header block in the message is over the \(limit)-byte limit; "
-        + "raise `mime.maxHeaderBytes` (MIMELimits.maxHeaderBytes) if such headers are expected."
+        + "raise `limits.maxHeaderBytes` if such headers are expected."
     case let .tooManyParts(limit):
       "The message has more than \(limit) MIME parts; "
-        + "raise `mime.maxParts` (MIMELimits.maxParts) if such messages are expected."
+        + "raise `limits.maxParts` if such messages are expected."
     case let .tooDeep(limit):
       "The message nests MIME parts more than \(limit) levels deep; "
-        + "raise `mime.maxDepth` (MIMELimits.maxDepth) if such messages are expected."
+        + "raise `limits.maxDepth` if such messages are expected."
     case let .notAMessage(reason):
       "The input is not a mail message (\(reason)); check that the transport delivers raw RFC 5322 messages."
     }

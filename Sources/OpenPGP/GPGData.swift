@@ -48,3 +48,66 @@ final class GPGData {
 }
 
 import Glibc
+
+/// A GPGME output buffer that refuses to grow past `limit` bytes.
+///
+/// A compressed OpenPGP message can expand a thousandfold (a compression bomb);
+/// gpg stops once our write callback fails, and the operation reports an error.
+final class BoundedOutput {
+  private(set) var handle: gpgme_data_t?
+  private let sink: Sink
+  /// The callbacks struct must stay at a fixed address while the data object lives.
+  private let callbacks: UnsafeMutablePointer<gpgme_data_cbs>
+
+  final class Sink {
+    var bytes: [UInt8] = []
+    let limit: Int
+    var exceeded = false
+    init(limit: Int) { self.limit = limit }
+  }
+
+  init(limit: Int) throws(OpenPGPError) {
+    sink = Sink(limit: limit)
+    callbacks = .allocate(capacity: 1)
+    callbacks.initialize(to: gpgme_data_cbs(read: nil, write: boundedWrite, seek: nil, release: nil))
+    var data: gpgme_data_t?
+    let code = gpgme_data_new_from_cbs(&data, callbacks, Unmanaged.passUnretained(sink).toOpaque())
+    if code != 0 {
+      callbacks.deallocate()
+      try GPGContext.check(code, "gpgme_data_new_from_cbs")
+    }
+    handle = data
+  }
+
+  var exceeded: Bool { sink.exceeded }
+
+  /// The bytes written; the buffer is then empty.
+  func take() -> [UInt8] {
+    defer { sink.bytes = [] }
+    return sink.bytes
+  }
+
+  /// Wipes what was written, e.g. the partial plaintext of a failed decryption.
+  func discard() {
+    sink.bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
+    sink.bytes = []
+  }
+
+  deinit {
+    if let handle { gpgme_data_release(handle) }
+    callbacks.deallocate()
+    discard()
+  }
+}
+
+private let boundedWrite: gpgme_data_write_cb_t = { hook, buffer, size in
+  guard let hook, let buffer else { return -1 }
+  let sink = Unmanaged<BoundedOutput.Sink>.fromOpaque(hook).takeUnretainedValue()
+  if sink.bytes.count + size > sink.limit {
+    sink.exceeded = true
+    errno = EFBIG
+    return -1
+  }
+  sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
+  return size
+}

@@ -24,17 +24,19 @@ public struct OpenPGPEngine: Sendable {
   ///
   /// Throws `.decryptionFailed` for any problem with the message; in that case
   /// whatever plaintext gpg had already written is wiped and dropped, never returned.
-  public func decrypt(_ ciphertext: [UInt8]) async throws(OpenPGPError) -> Decryption {
+  /// `limit` bounds the plaintext (decompression bombs): more is `.plaintextTooLarge`.
+  public func decrypt(_ ciphertext: [UInt8], limit: Int = 64 * 1024 * 1024) async throws(OpenPGPError) -> Decryption {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       let input = try GPGData(ciphertext)
-      let output = try GPGData()
+      let output = try BoundedOutput(limit: limit)
       let error = gpgme_op_decrypt_verify(ctx.handle, input.handle, output.handle)
       let result = gpgme_op_decrypt_result(ctx.handle)?.pointee
       let noMDC = result.map { $0.legacy_cipher_nomdc != 0 } ?? false
-      guard error == 0, !noMDC else {
+      guard error == 0, !noMDC, !output.exceeded else {
         output.discard()
+        if output.exceeded { throw .plaintextTooLarge(limit: limit) }
         throw Self.classifyDecryptionError(error, result: result, noMDC: noMDC)
       }
       let plaintext = output.take()
@@ -158,9 +160,10 @@ public struct OpenPGPEngine: Sendable {
       current = recipient.next
       recipients.append(recipient.status)
     }
-    if code == GPG_ERR_NO_DATA || recipients.isEmpty { return .decryptionFailed(.corrupt) }
-    // A recipient we hold the key for decrypted the session key: what failed after that is integrity.
+    // A recipient we hold the key for yielded the session key: whatever failed after
+    // that (MDC/AEAD check, or the damaged data it let through) is an integrity failure.
     if recipients.contains(0) { return .decryptionFailed(.integrityFailure) }
+    if code == GPG_ERR_NO_DATA || recipients.isEmpty { return .decryptionFailed(.corrupt) }
     if recipients.allSatisfy({ mp_gpgme_err_code($0) == GPG_ERR_NO_SECKEY }) { return .decryptionFailed(.noSecretKey) }
     return .decryptionFailed(.corrupt)
   }

@@ -22,6 +22,8 @@ public enum OpenPGPError: Error, Sendable, Equatable, CustomStringConvertible {
   case signingKeyUnusable(String)
   /// GPGME reported an error in `function`.
   case gpgme(function: String, code: UInt32, message: String)
+  /// The decrypted (decompressed) message is larger than allowed: a possible compression bomb.
+  case plaintextTooLarge(limit: Int)
   /// GPGME or gpg is not installed or too old.
   case engineUnavailable(String)
 
@@ -34,6 +36,8 @@ public enum OpenPGPError: Error, Sendable, Equatable, CustomStringConvertible {
       return "The gateway signing key \(key) is missing from the key home or cannot sign; check `gnupg.home` and `gateway.signingKey` (see `meldpunt keys list`)."
     case .gpgme(let function, let code, let message):
       return "GPGME \(function) failed: \(message) (code \(code))."
+    case .plaintextTooLarge(let limit):
+      return "The decrypted message is larger than \(limit) bytes (`limits.maxDecryptedBytes`); it was not used."
     case .engineUnavailable(let detail):
       return "GnuPG is not usable: \(detail). Install the gnupg and libgpgme11 packages."
     }
