@@ -183,6 +183,20 @@ public final class Gateway: Sendable {
                                   log: Logger) async throws(GatewayError) {
     var log = log
     log[metadataKey: "case.id"] = "\(made.id)"
+    switch try await acknowledge(made, raw: raw, reading: reading, log: log) {
+    case .sent: summary.acknowledgementsSent += 1
+    case .notDue: break
+    case .waiting:
+      summary.unfinished.append("\(made.id): acknowledgement not sent yet")
+      return  // the mail stays in the inbox until its acknowledgement is out
+    }
+    try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+  }
+
+  enum AcknowledgementState { case sent, notDue, waiting }
+
+  /// Queues the acknowledgement once (unless the reply policy forbids one) and tries to send it.
+  private func acknowledge(_ made: Case, raw: RawMail, reading: Reading?, log: Logger) async throws(GatewayError) -> AcknowledgementState {
     let existing: [OutboxEntry]
     do { existing = try await store.outbox(caseID: made.id) } catch { throw .store(error) }
     var ack = existing.first { $0.kind == .acknowledgement }
@@ -192,20 +206,62 @@ public final class Gateway: Sendable {
         log.notice("No acknowledgement sent", metadata: ["reason": "\(reason)"])
         do { try await store.recordEvent(caseID: made.id, rawMailID: raw.id, action: "acknowledgement.suppressed", detail: reason) }
         catch { throw .store(error) }
-      } else {
-        ack = try await enqueueAcknowledgement(for: made, raw: raw)
-        FaultPoint.hit(.afterQueue)
+        return .notDue
       }
+      ack = try await enqueueAcknowledgement(for: made, raw: raw)
+      FaultPoint.hit(.afterQueue)
     }
-    if let entry = ack, entry.state == .pending {
-      let sent = await deliver(entry, log: log)
-      if sent { summary.acknowledgementsSent += 1 }
-      else {
-        summary.unfinished.append("\(made.id): acknowledgement not sent yet")
-        return  // the mail stays in the inbox until its acknowledgement is out
-      }
+    guard let entry = ack, entry.state == .pending else { return .notDue }
+    return await deliver(entry, log: log) ? .sent : .waiting
+  }
+
+  /// What `meldpunt quarantine retry` did.
+  public enum RetryOutcome: Sendable, Equatable {
+    /// The mail is readable now: a case was opened (and acknowledged when allowed).
+    case caseCreated(String)
+    /// Still not readable; the reason may have changed.
+    case stillQuarantined(reason: String, detail: String)
+  }
+
+  /// Reads a quarantined mail again (after importing a missing key, say).
+  /// The mail itself stays in the IMAP quarantine folder; the stored raw copy is used.
+  public func retry(quarantineID: Int64) async throws(GatewayError) -> RetryOutcome {
+    let found: QuarantineEntry?
+    do { found = try await store.quarantineEntry(id: quarantineID) } catch { throw .store(error) }
+    guard let entry = found else { throw .store(.notFound("Quarantine entry \(quarantineID)")) }
+    guard let rawID = entry.rawMailID else {
+      return .stillQuarantined(reason: entry.reason, detail: "This mail was never downloaded (\(entry.detail)) Move it from the \(configuration.quarantineFolder) folder back to the inbox after raising the limit.")
     }
-    try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+    let stored: RawMail?
+    let bytes: [UInt8]
+    do {
+      stored = try await store.rawMail(id: rawID)
+      bytes = try await store.rawMailBytes(id: rawID)
+    } catch { throw .store(error) }
+    guard let raw = stored else { throw .store(.notFound("Raw mail \(rawID)")) }
+    var log = logger
+    log[metadataKey: "quarantine.id"] = "\(quarantineID)"
+    let reading = await reader.read(bytes, receivedAt: raw.receivedAt)
+    switch reading.outcome {
+    case .undecryptable(let reason):
+      do { try await store.resolveQuarantine(id: quarantineID, released: false, reason: reason.rawValue, detail: QuarantineReason.describe(reason)) }
+      catch { throw .store(error) }
+      return .stillQuarantined(reason: reason.rawValue, detail: QuarantineReason.describe(reason))
+    case .rejected(let reason, let detail):
+      do { try await store.resolveQuarantine(id: quarantineID, released: false, reason: reason, detail: detail) }
+      catch { throw .store(error) }
+      return .stillQuarantined(reason: reason, detail: detail)
+    case .report(let report):
+      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: nil)
+      let made: Case
+      do {
+        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline, severity: nil)
+        try await store.resolveQuarantine(id: quarantineID, released: true, reason: entry.reason, detail: "released into case \(made.id)")
+      } catch { throw .store(error) }
+      log.info("Quarantined mail is readable now", metadata: ["case.id": "\(made.id)"])
+      _ = try await acknowledge(made, raw: raw, reading: reading, log: log)
+      return .caseCreated(made.id.description)
+    }
   }
 
   private func enqueueAcknowledgement(for made: Case, raw: RawMail) async throws(GatewayError) -> OutboxEntry {

@@ -8,7 +8,7 @@ public struct GatewaySetup: Sendable {
   public let binary: String
 
   /// Writes a config file for `environment` (IMAP over TLS with the test CA, plain SMTP on loopback).
-  public init(environment: TestEnvironment, binary: String, extra: [String: String] = [:]) throws {
+  public init(environment: TestEnvironment, binary: String, extra: [String: Any] = [:]) throws {
     self.environment = environment
     self.binary = binary
     configPath = environment.directory + "/meldpunt.json"

@@ -345,3 +345,29 @@ extension Store {
     } catch { throw .database(detail: String(describing: error)) }
   }
 }
+
+extension Store {
+  public func quarantineEntry(id: Int64) async throws(StoreError) -> QuarantineEntry? {
+    do {
+      return try await writerForExtensions.read { db in
+        try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id]).map(Store.quarantineEntry)
+      }
+    } catch { throw .database(detail: String(describing: error)) }
+  }
+
+  /// Records the outcome of an admin's retry: released (a case now holds the mail) or still held, with the new reason.
+  public func resolveQuarantine(id: Int64, released: Bool, reason: String, detail: String,
+                                actor: String = "admin") async throws(StoreError) {
+    do {
+      try await writerForExtensions.write { db in
+        guard let row = try Row.fetchOne(db, sql: "SELECT raw_mail_id FROM quarantine WHERE id = ?", arguments: [id]) else {
+          throw StoreError.notFound("Quarantine entry \(id)")
+        }
+        try db.execute(sql: "UPDATE quarantine SET released = ?, reason = ?, detail = ? WHERE id = ?",
+                       arguments: [released ? 1 : 0, reason, detail, id])
+        try Store.audit(db, caseID: nil, rawMailID: row["raw_mail_id"], actor: actor,
+                        action: released ? "quarantine.released" : "quarantine.retried", detail: reason)
+      }
+    } catch let error as StoreError { throw error } catch { throw .database(detail: String(describing: error)) }
+  }
+}

@@ -108,3 +108,16 @@ import Testing
     #expect(ack.body.contains("part /2/dec: encrypted, signed"))
   }
 }
+
+@Suite struct PlaintextAcknowledgementTests {
+  @Test func aPlaintextReportIsAskedToEncryptFollowUps() {
+    let received = TimelinePolicyTests.date("2026-11-26T10:00:00Z")
+    let verdict = Verdict(encryption: .none, signature: .none, flags: [.plaintextReport])
+    let ack = Acknowledgement(caseID: CaseID(year: 2026, number: 9),
+                              timeline: TimelinePolicy.ncscDefault.propose(receivedAt: received, severity: nil),
+                              verdict: verdict, receipt: .init(sha256: "00", receivedAt: received, signerFingerprint: nil, parts: []),
+                              organisation: "Example", policyURL: nil)
+    #expect(ack.body.contains("not encrypted"))
+    #expect(ack.body.contains("encrypt any follow-up"))
+  }
+}
