@@ -90,9 +90,14 @@ struct Walk {
                           depth: Int) async throws(WalkFailure) {
     // Armor is ASCII, so it is found in the bytes as sent: a signature covers those
     // bytes in the part's own charset, not a conversion of them.
-    let bytes = message.decodedBody(of: part)
+    var bytes = message.decodedBody(of: part)
     let charset = part.contentType["charset"]
-    let blocks = Armor.blocks(in: bytes)
+    var blocks = Armor.blocks(in: bytes)
+    if blocks.isEmpty, part.contentType.subtype == "html", bytes.contains(subsequence: Array("-----BEGIN PGP".utf8)) {
+      // Armor pasted into HTML: read the HTML's text instead.
+      bytes = HTMLText.plain(bytes)
+      blocks = Armor.blocks(in: bytes)
+    }
     var cursor = 0
     var outside: [String] = []
     for block in blocks {
@@ -186,7 +191,7 @@ struct Walk {
     }
     let signature = decryption.signatures.isEmpty ? nil : record(decryption.signatures)
     let inner = decryption.plaintext
-    if let name {
+    if let name, !(decryption.isMIME || Self.looksLikeMIME(inner)) {
       attachments.append(Attachment(name: name, type: "application/octet-stream", size: inner.count, encrypted: true))
       contentParts.append(ContentPart(path: Self.sub(path, "dec"), contentType: "application/octet-stream", encrypted: true,
                                       signature: signature, isAttachment: true))
@@ -294,9 +299,11 @@ struct Walk {
   }
 
   static func looksLikeMIME(_ bytes: [UInt8]) -> Bool {
+    // "Content-Type:" as the first header of a decrypted entity, in any case.
     let head = String(decoding: bytes.prefix(200), as: UTF8.self).lowercased()
     return head.hasPrefix("content-type:") || head.hasPrefix("mime-version:")
   }
+
 
   /// The Subject inside the encryption (protected headers v1, or an older
   /// "memory hole" text/rfc822-headers part first in the encrypted entity).
@@ -345,5 +352,15 @@ struct Walk {
       return String(name.dropLast(suffix.count))
     }
     return name
+  }
+}
+
+extension Array where Element == UInt8 {
+  func contains(subsequence needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, needle.count <= count else { return false }
+    for start in 0...(count - needle.count) where self[start] == needle[0] {
+      if self[start..<(start + needle.count)].elementsEqual(needle) { return true }
+    }
+    return false
   }
 }

@@ -208,3 +208,19 @@ extension ReadingRulesTests {
     #expect(judged["signature"] as? String == "none")
   }
 }
+
+extension ReadingRulesTests {
+  @Test("Inline PGP pasted into an HTML body (line breaks as <br>) is found and decrypted")
+  func inlinePGPInHTML() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let armored = try environment.reporterHome.encrypt(Array("secret in html".utf8), to: [environment.gatewayFingerprint])
+    let html = "<html><body><p>" + String(decoding: armored, as: UTF8.self)
+      .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "&nbsp;" : String($0) }.joined(separator: "<br>\r\n")
+      + "</p></body></html>"
+    let mail = "From: rita@reporter.example\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n"
+    let judged = try Self.inspect(Array(mail.utf8), home: environment.gatewayHome)
+    #expect(judged["outcome"] as? String == "report")
+    #expect(judged["encryption"] as? String == "full")
+  }
+}
