@@ -16,6 +16,21 @@ public struct Case: Sendable, Equatable {
   public var verdict: Verdict
   public var messageID: String?
   public var attachments: [Attachment]
+  /// Hosts, URLs and products the report is about.
+  public var assets: [String] = []
+  public var scope: ScopeVerdict = .unknown
+  public var cweIDs: [String] = []
+  public var cveIDs: [String] = []
+  /// CVSS vectors from the report, as written (scored when shown).
+  public var cvssVectors: [String] = []
+  /// What both sides agreed (fix date, disclosure, credit, consent).
+  public var agreement: Agreement?
+  public var triagedAt: Date?
+  public var fixedAt: Date?
+  /// An earlier case this may repeat (same reporter, same asset, similar title).
+  public var possibleDuplicateOf: CaseID?
+  /// "en" or "nl": the language to write to the reporter in.
+  public var language: String?
 
   public init(id: CaseID, state: CaseState = .new, title: String, severity: Severity? = nil, reporterAddress: String,
               reporterName: String? = nil, reporterFingerprint: String? = nil, timeline: Timeline,

@@ -2,6 +2,13 @@ import Cases
 import Foundation
 import OpenPGP
 
+/// A file attached to an outgoing mail.
+struct OutgoingAttachment {
+  var name: String
+  var type: String
+  var bytes: [UInt8]
+}
+
 /// Builds the signed mails the gateway sends (RFC 5322 with PGP/MIME, RFC 3156).
 ///
 /// The text part is quoted-printable so that trailing spaces and long lines
@@ -14,13 +21,68 @@ struct OutgoingMessage {
   var inReplyTo: String?
   var references: [String]
   var domain: String
+  /// Files sent along (the machine-readable agreement), base64-encoded inside the signed part.
+  var attachments: [OutgoingAttachment] = []
 
   /// The message, its Message-ID, signed by `signer` in `engine`'s key home.
   func signed(by signer: String, engine: OpenPGPEngine, date: Date = Date()) async throws(OpenPGPError) -> (bytes: [UInt8], messageID: String) {
-    let inner = Self.textEntity(body)
+    let inner = attachments.isEmpty ? Self.textEntity(body) : Self.mixedEntity(body, attachments)
     let signature = try await engine.signDetached(inner, signer: signer)
     let boundary = "mp-" + UUID().uuidString.lowercased()
-    let messageID = "<\(UUID().uuidString.lowercased())@\(Self.headerSafe(domain))>"
+    let messageID = newMessageID()
+    var out = headerBlock(subject: subject, messageID: messageID, date: date,
+                          contentType: "multipart/signed; micalg=\(signature.micalg);\r\n protocol=\"application/pgp-signature\";\r\n boundary=\"\(boundary)\"")
+    out += Array("This is an OpenPGP/MIME signed message (RFC 3156).\r\n--\(boundary)\r\n".utf8)
+    out += inner
+    out += Array("\r\n--\(boundary)\r\n".utf8)
+    out += Array("Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n".utf8)
+    out += Self.crlf(signature.armored)
+    out += Array("\r\n--\(boundary)--\r\n".utf8)
+    return (out, messageID)
+  }
+
+  /// The message signed and encrypted to `recipients` (RFC 3156 §6.2), with the real
+  /// subject only inside the encryption (protected headers) and a neutral one outside.
+  func encrypted(by signer: String, to recipients: [String], engine: OpenPGPEngine,
+                 date: Date = Date()) async throws(OpenPGPError) -> (bytes: [UInt8], messageID: String) {
+    let messageID = newMessageID()
+    let body = attachments.isEmpty ? Self.textEntity(body) : Self.mixedEntity(body, attachments)
+    // Protected headers (draft-ietf-lamps-header-protection): the inner entity carries them.
+    let split = Self.headerEnd(of: body)
+    var inner = Array(body[..<split.contentTypeEnd])
+    inner += Array("; protected-headers=\"v1\"\r\n".utf8)
+    inner += Array("From: \(Self.headerSafe(from))\r\nTo: \(Self.headerSafe(to))\r\nSubject: \(Self.encodedWord(subject))\r\nMessage-ID: \(messageID)\r\nDate: \(Self.rfc5322Date(date))\r\n".utf8)
+    inner += Array(body[split.afterContentType...])
+    let ciphertext = try await engine.encryptAndSign(inner, to: recipients, signer: signer)
+    let boundary = "mp-" + UUID().uuidString.lowercased()
+    var out = headerBlock(subject: Self.neutralSubject(subject), messageID: messageID, date: date,
+                          contentType: "multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n boundary=\"\(boundary)\"")
+    out += Array("This is an OpenPGP/MIME encrypted message (RFC 3156).\r\n--\(boundary)\r\n".utf8)
+    out += Array("Content-Type: application/pgp-encrypted\r\nContent-Description: PGP/MIME version identification\r\n\r\nVersion: 1\r\n\r\n".utf8)
+    out += Array("--\(boundary)\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\nContent-Description: OpenPGP encrypted message\r\nContent-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n".utf8)
+    out += Self.crlf(ciphertext)
+    out += Array("\r\n--\(boundary)--\r\n".utf8)
+    return (out, messageID)
+  }
+
+  /// The outer subject of an encrypted mail: only the case number, nothing of the content.
+  static func neutralSubject(_ subject: String) -> String {
+    if let id = CaseID.first(in: subject) { return "[\(id)] ..." }
+    return "..."
+  }
+
+  /// Where the first header line (Content-Type) of an entity ends, and where the rest begins.
+  static func headerEnd(of entity: [UInt8]) -> (contentTypeEnd: Int, afterContentType: Int) {
+    // The entities built here start with a one-line Content-Type followed by CRLF.
+    let crlf = entity.firstIndex(of: 0x0D) ?? entity.count
+    return (crlf, min(crlf + 2, entity.count))
+  }
+
+  private func newMessageID() -> String {
+    "<\(UUID().uuidString.lowercased())@\(Self.headerSafe(domain))>"
+  }
+
+  private func headerBlock(subject: String, messageID: String, date: Date, contentType: String) -> [UInt8] {
     var head: [String] = []
     head.append("From: \(Self.headerSafe(from))")
     head.append("To: \(Self.headerSafe(to))")
@@ -29,18 +91,25 @@ struct OutgoingMessage {
     head.append("Message-ID: \(messageID)")
     if let inReplyTo = inReplyTo.flatMap(Self.messageIDSafe) { head.append("In-Reply-To: \(inReplyTo)") }
     let refs = references.compactMap(Self.messageIDSafe)
-    if !refs.isEmpty { head.append("References: " + refs.joined(separator: "\r\n "))}
+    if !refs.isEmpty { head.append("References: " + refs.joined(separator: "\r\n ")) }
     head.append("Auto-Submitted: auto-replied")
     head.append("MIME-Version: 1.0")
-    head.append("Content-Type: multipart/signed; micalg=\(signature.micalg);\r\n protocol=\"application/pgp-signature\";\r\n boundary=\"\(boundary)\"")
-    var out = Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8)
-    out += Array("This is an OpenPGP/MIME signed message (RFC 3156).\r\n--\(boundary)\r\n".utf8)
-    out += inner
-    out += Array("\r\n--\(boundary)\r\n".utf8)
-    out += Array("Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n".utf8)
-    out += Self.crlf(signature.armored)
-    out += Array("\r\n--\(boundary)--\r\n".utf8)
-    return (out, messageID)
+    head.append("Content-Type: \(contentType)")
+    return Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+  }
+
+  /// multipart/mixed: the text, then each attachment in base64.
+  static func mixedEntity(_ text: String, _ attachments: [OutgoingAttachment]) -> [UInt8] {
+    let boundary = "mp-mixed-" + UUID().uuidString.lowercased()
+    var out = Array("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n--\(boundary)\r\n".utf8)
+    out += textEntity(text)
+    for attachment in attachments {
+      let name = headerSafe(attachment.name).replacingOccurrences(of: "\"", with: "")
+      out += Array("\r\n--\(boundary)\r\nContent-Type: \(headerSafe(attachment.type)); name=\"\(name)\"\r\nContent-Disposition: attachment; filename=\"\(name)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n".utf8)
+      out += Array(Data(attachment.bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]).utf8)
+    }
+    out += Array("\r\n--\(boundary)--".utf8)
+    return out
   }
 
   /// A text/plain entity with CRLF line ends, quoted-printable encoded.

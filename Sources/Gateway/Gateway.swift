@@ -13,6 +13,8 @@ public struct RunSummary: Sendable, Equatable {
   public var quarantined = 0
   public var acknowledgementsSent = 0
   public var resumed = 0
+  /// Mails added to an existing case instead of opening a new one.
+  public var followUps = 0
   /// Mails that could not be finished in this pass (they stay in the inbox and are retried).
   public var unfinished: [String] = []
   public init() {}
@@ -145,8 +147,12 @@ public final class Gateway: Sendable {
       log.info("Mail already handled; filing the copy", metadata: ["stage": "move"])
       try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
     case .cased:
-      guard let record = try await caseRecord(rawMailID: raw.id) else { return }
-      try await acknowledgeAndFile(record.case, raw: raw, reading: nil, uid: entry.uid, summary: &summary, log: log)
+      if let record = try await caseRecord(rawMailID: raw.id) {
+        try await acknowledgeAndFile(record.case, raw: raw, reading: nil, uid: entry.uid, summary: &summary, log: log)
+      } else {
+        // A follow-up already recorded on its case: only the move was left to do.
+        try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+      }
     case .received:
       try await read(raw, bytes: bytes, uid: entry.uid, summary: &summary, log: log)
     }
@@ -164,6 +170,12 @@ public final class Gateway: Sendable {
       try await quarantine(raw, uid: uid, reason: reason, detail: detail, log: log)
       summary.quarantined += 1
     case .report(let report):
+      if let target = try await followedCase(report) {
+        try await recordFollowUp(report, reading: reading, raw: raw, on: target, log: log)
+        summary.followUps += 1
+        try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+        return
+      }
       // 4. The case, with its audit event, in one transaction.
       let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: nil)
       let made: Case
@@ -269,16 +281,8 @@ public final class Gateway: Sendable {
                                           signerFingerprint: made.verdict.signature.fingerprint, parts: made.verdict.parts)
     let text = Acknowledgement(caseID: made.id, timeline: made.timeline, verdict: made.verdict, receipt: receipt,
                                organisation: configuration.organisation, policyURL: configuration.policyURL)
-    let message = OutgoingMessage(from: configuration.address, to: made.reporterAddress, subject: text.subject, body: text.body,
-                                  inReplyTo: made.messageID, references: made.messageID.map { [$0] } ?? [],
-                                  domain: configuration.domain)
-    let signed: (bytes: [UInt8], messageID: String)
-    do { signed = try await message.signed(by: signer, engine: engine) } catch { throw .openPGP(error) }
-    do {
-      return try await store.enqueue(OutgoingMail(caseID: made.id, rawMailID: raw.id, kind: .acknowledgement,
-                                                  sender: configuration.address, recipient: made.reporterAddress,
-                                                  messageID: signed.messageID, message: signed.bytes))
-    } catch { throw .store(error) }
+    return try await queueReporterMail(.acknowledgement, for: made, rawMailID: raw.id, subject: text.subject, body: text.body,
+                                       replyTo: made.messageID)
   }
 
   /// Sends one outbox entry and records the result. Returns whether it went out.

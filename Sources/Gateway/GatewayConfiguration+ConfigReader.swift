@@ -39,7 +39,10 @@ public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// `gateway.pollSeconds`, `gateway.acceptPlaintext`, `gnupg.home`, `gnupg.passphraseFile`,
 /// `database.path`, `database.storeReportText`, `tls.caFile`, `limits.maxMessageBytes`,
 /// `limits.maxHeaderBytes`, `limits.maxParts`, `limits.maxDepth`, `limits.maxDecryptedBytes`,
-/// `timeline.defaultFixDays`, `timeline.triageWorkingDays`, `timeline.fixDays.<severity>`.
+/// `timeline.preset`, `timeline.defaultFixDays`, `timeline.triageWorkingDays`, `timeline.fixDays.<severity>`,
+/// `timeline.acknowledgeWorkingDays`, `timeline.maxExtensionDays`, `timeline.disclosureDelayDays`,
+/// `timeline.extraHolidays`, `timeline.dutchHolidays`, `timeline.timeZone`, `timeline.warnWorkingDays`,
+/// `scope.inScope`, `scope.outOfScope`.
 /// Secrets only from files or the environment: `MELDPUNT_IMAP_PASSWORD`,
 /// `MELDPUNT_SMTP_PASSWORD`, `MELDPUNT_GNUPG_PASSPHRASE`.
 public enum ConfigurationLoader {
@@ -123,12 +126,7 @@ extension GatewayConfiguration {
     guard address.contains("@"), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
       throw .invalid(key: "gateway.address", detail: "write a plain address such as security@example.org")
     }
-    var fixDays: [Severity: Int] = [:]
-    for severity in Severity.allCases {
-      if let days = reader.int(forKey: ConfigKey("timeline.fixDays.\(severity.rawValue)")) { fixDays[severity] = days }
-    }
-    let timeline = TimelinePolicy(fixDays: fixDays, defaultFixDays: reader.int(forKey: "timeline.defaultFixDays", default: 60),
-                                  triageWorkingDays: reader.int(forKey: "timeline.triageWorkingDays", default: 3))
+    let timeline = try Self.timelinePolicy(reader)
     guard let home = path("gnupg.home") else { throw .missing(key: "gnupg.home") }
     guard let database = path("database.path") else { throw .missing(key: "database.path") }
     self.init(
@@ -150,5 +148,39 @@ extension GatewayConfiguration {
                          maxDepth: reader.int(forKey: "limits.maxDepth", default: MIMELimits.default.maxDepth)),
       maxDecryptedBytes: reader.int(forKey: "limits.maxDecryptedBytes", default: 64 * 1024 * 1024),
       acceptPlaintext: reader.bool(forKey: "gateway.acceptPlaintext", default: true))
+    scope = ScopePolicy(inScope: reader.stringArray(forKey: "scope.inScope") ?? [],
+                        outOfScope: reader.stringArray(forKey: "scope.outOfScope") ?? [])
+    overdueWarningWorkingDays = reader.int(forKey: "timeline.warnWorkingDays", default: 2)
+  }
+
+  /// `timeline.preset` (ncsc, project-zero, zdi, cert-cc) as the base, then each key overrides it.
+  static func timelinePolicy(_ reader: ConfigReader) throws(ConfigurationError) -> TimelinePolicy {
+    var policy = TimelinePolicy.ncscDefault
+    if let name = reader.string(forKey: "timeline.preset") {
+      guard let preset = TimelinePreset.named(name) else {
+        throw .invalid(key: "timeline.preset", detail: "use one of \(TimelinePreset.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      policy = preset.policy
+    }
+    for severity in Severity.allCases {
+      if let days = reader.int(forKey: ConfigKey("timeline.fixDays.\(severity.rawValue)")) { policy.fixDays[severity] = days }
+    }
+    policy.defaultFixDays = reader.int(forKey: "timeline.defaultFixDays", default: policy.defaultFixDays)
+    policy.triageWorkingDays = reader.int(forKey: "timeline.triageWorkingDays", default: policy.triageWorkingDays)
+    policy.acknowledgeWorkingDays = reader.int(forKey: "timeline.acknowledgeWorkingDays", default: policy.acknowledgeWorkingDays)
+    policy.maxExtensionDays = reader.int(forKey: "timeline.maxExtensionDays", default: policy.maxExtensionDays)
+    policy.disclosureDelayDays = reader.int(forKey: "timeline.disclosureDelayDays", default: policy.disclosureDelayDays)
+    let extra = Set(reader.stringArray(forKey: "timeline.extraHolidays") ?? [])
+    var calendar = HolidayCalendar(publicHolidays: reader.bool(forKey: "timeline.dutchHolidays", default: true) ? .netherlands : nil,
+                                   extraDates: extra)
+    if let zone = reader.string(forKey: "timeline.timeZone") {
+      guard let timeZone = TimeZone(identifier: zone) else { throw .invalid(key: "timeline.timeZone", detail: "\(zone) is not a time zone name such as Europe/Amsterdam") }
+      calendar.timeZone = timeZone
+    }
+    if let bad = calendar.invalidExtraDates.first {
+      throw .invalid(key: "timeline.extraHolidays", detail: "\(bad) is not a date written as YYYY-MM-DD")
+    }
+    policy.calendar = calendar
+    return policy
   }
 }

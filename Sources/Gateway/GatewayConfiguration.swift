@@ -30,6 +30,10 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var limits: MIMELimits
   public var maxDecryptedBytes: Int
   public var acceptPlaintext: Bool
+  /// What the published policy covers (`scope.inScope`, `scope.outOfScope`).
+  public var scope = ScopePolicy()
+  /// Promises due within this many working days are warned about (`timeline.warnWorkingDays`).
+  public var overdueWarningWorkingDays = 2
 
   public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
               smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,

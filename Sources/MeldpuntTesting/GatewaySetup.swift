@@ -50,35 +50,55 @@ public struct GatewaySetup: Sendable {
   }
 }
 
-/// A signed mail as the SMTP sink received it, checked with the real gpg.
+/// A mail the gateway sent, as the SMTP sink received it, checked with the real gpg
+/// in the reporter's key home: RFC 3156 multipart/signed (verified over the exact
+/// bytes), or multipart/encrypted (decrypted; the signature inside checked).
 public struct SignedMailCheck: Sendable {
   public let message: MIMEMessage
   public let isMultipartSigned: Bool
+  public let isEncrypted: Bool
   public let micalg: String?
   public let signatureGood: Bool
   public let signerFingerprint: String?
-  /// The decoded text of the signed part.
+  /// The readable text: the signed part's, or the decrypted entity's body.
   public let text: String
+  /// The decrypted entity (with its protected headers), when the mail was encrypted.
+  public let decrypted: MIMEMessage?
 
-  /// Checks `data` as an RFC 3156 multipart/signed mail with gpg in `home`.
   public init(_ data: [UInt8], home: GnuPGHome) throws {
     message = try MIMEMessage.parse(data)
     let root = message.root
     isMultipartSigned = root.contentType.mimeType == "multipart/signed"
       && root.contentType["protocol"]?.lowercased() == "application/pgp-signature"
+    isEncrypted = root.contentType.mimeType == "multipart/encrypted"
     micalg = root.contentType["micalg"]
-    guard isMultipartSigned, root.children.count == 2 else {
+    if isMultipartSigned, root.children.count == 2 {
+      let result = try home.verifyDetached(signedBytes: message.canonicalBytes(of: root.children[0]),
+                                           signature: message.decodedBody(of: root.children[1]))
+      signatureGood = result.good
+      signerFingerprint = result.fingerprint
+      text = message.text(of: root.children[0])
+      decrypted = nil
+    } else if isEncrypted, root.children.count == 2 {
+      let result = try home.decrypt(message.decodedBody(of: root.children[1]))
+      let okay = result.statusLines.contains { $0.hasPrefix("DECRYPTION_OKAY") }
+      signatureGood = okay && result.statusLines.contains { $0.hasPrefix("GOODSIG ") } && result.statusLines.contains { $0.hasPrefix("VALIDSIG ") }
+      signerFingerprint = GnuPGHome.signerFingerprint(result.statusLines)
+      let inner = okay ? try? MIMEMessage.parse(result.plaintext) : nil
+      decrypted = inner
+      text = inner.map { entity in
+        entity.allParts.filter { $0.contentType.type == "text" }.map { entity.text(of: $0) }.joined(separator: "\n")
+      } ?? ""
+    } else {
       signatureGood = false
       signerFingerprint = nil
       text = message.text(of: root)
-      return
+      decrypted = nil
     }
-    let result = try home.verifyDetached(signedBytes: message.canonicalBytes(of: root.children[0]),
-                                         signature: message.decodedBody(of: root.children[1]))
-    signatureGood = result.good
-    signerFingerprint = result.fingerprint
-    text = message.text(of: root.children[0])
   }
+
+  /// The Subject a reader sees: the protected one inside the encryption, else the outer one.
+  public var subject: String? { decrypted?.headers["Subject"] ?? message.headers["Subject"] }
 }
 
 /// `meldpunt run` as a child process, for tests of the long-running service.

@@ -112,6 +112,43 @@ public struct OpenPGPEngine: Sendable {
     }
   }
 
+  /// Encrypts `data` to `recipients` (fingerprints in the key home) and signs it with
+  /// `signer`, in one armored OpenPGP message (RFC 3156 §6.2). Recipient keys are used
+  /// as they are (always-trust): the caller decides which key belongs to whom.
+  public func encryptAndSign(_ data: [UInt8], to recipients: [String], signer: String) async throws(OpenPGPError) -> [UInt8] {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      var signingKey: gpgme_key_t?
+      guard gpgme_get_key(ctx.handle, signer, &signingKey, 1) == 0, let signingKey else { throw .signingKeyUnusable(signer) }
+      defer { gpgme_key_unref(signingKey) }
+      gpgme_signers_clear(ctx.handle)
+      try GPGContext.check(gpgme_signers_add(ctx.handle, signingKey), "gpgme_signers_add")
+      var keys: [gpgme_key_t?] = []
+      defer { for key in keys { if let key { gpgme_key_unref(key) } } }
+      for recipient in recipients {
+        var key: gpgme_key_t?
+        guard gpgme_get_key(ctx.handle, recipient, &key, 0) == 0, key != nil else {
+          throw .gpgme(function: "gpgme_get_key", code: GPG_ERR_NO_PUBKEY.rawValue, message: "no public key \(recipient)")
+        }
+        keys.append(key)
+      }
+      keys.append(nil)
+      gpgme_set_armor(ctx.handle, 1)
+      let input = try GPGData(data)
+      let output = try GPGData()
+      let flags = gpgme_encrypt_flags_t(GPGME_ENCRYPT_ALWAYS_TRUST.rawValue)
+      let error = keys.withUnsafeMutableBufferPointer { buffer in
+        gpgme_op_encrypt_sign(ctx.handle, buffer.baseAddress, flags, input.handle, output.handle)
+      }
+      if error != 0 {
+        output.discard()
+        try GPGContext.check(error, "gpgme_op_encrypt_sign")
+      }
+      return output.take()
+    }
+  }
+
   /// Imports armored or binary keys; returns the fingerprints gpg reports as imported or unchanged.
   @discardableResult
   public func importKeys(_ data: [UInt8]) async throws(OpenPGPError) -> [Fingerprint] {

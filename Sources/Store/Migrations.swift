@@ -82,6 +82,59 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("v2 structured cases: details, agreement, follow-ups, notes, threading") { db in
+      try db.execute(sql: """
+        ALTER TABLE case_file ADD COLUMN assets TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE case_file ADD COLUMN scope TEXT NOT NULL DEFAULT 'unknown';
+        ALTER TABLE case_file ADD COLUMN cwe TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE case_file ADD COLUMN cve TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE case_file ADD COLUMN cvss TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE case_file ADD COLUMN fields TEXT;
+        ALTER TABLE case_file ADD COLUMN language TEXT;
+        ALTER TABLE case_file ADD COLUMN agreement TEXT;
+        ALTER TABLE case_file ADD COLUMN triaged_at DATETIME;
+        ALTER TABLE case_file ADD COLUMN fixed_at DATETIME;
+        ALTER TABLE case_file ADD COLUMN duplicate_of TEXT;
+        CREATE TABLE case_message (
+          message_id TEXT PRIMARY KEY,
+          case_id TEXT NOT NULL REFERENCES case_file(id)
+        );
+        CREATE TABLE follow_up (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES case_file(id),
+          raw_mail_id INTEGER NOT NULL UNIQUE REFERENCES raw_mail(id),
+          received_at DATETIME NOT NULL,
+          verdict TEXT NOT NULL,
+          signer TEXT,
+          keywords TEXT NOT NULL DEFAULT '[]',
+          applied INTEGER NOT NULL DEFAULT 0,
+          impersonation INTEGER NOT NULL DEFAULT 0,
+          text TEXT
+        );
+        CREATE INDEX follow_up_case ON follow_up(case_id);
+        CREATE TABLE case_note (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES case_file(id),
+          at DATETIME NOT NULL,
+          actor TEXT NOT NULL,
+          text TEXT NOT NULL
+        );
+        CREATE TABLE agreement_change (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          case_id TEXT NOT NULL REFERENCES case_file(id),
+          at DATETIME NOT NULL,
+          source TEXT NOT NULL,
+          field TEXT NOT NULL,
+          old_value TEXT,
+          new_value TEXT,
+          raw_mail_id INTEGER REFERENCES raw_mail(id)
+        );
+        INSERT OR IGNORE INTO case_message (message_id, case_id)
+          SELECT message_id, id FROM case_file WHERE message_id IS NOT NULL;
+        INSERT OR IGNORE INTO case_message (message_id, case_id)
+          SELECT message_id, case_id FROM outbox WHERE case_id IS NOT NULL;
+        """)
+    }
     return migrator
   }
 }

@@ -25,7 +25,7 @@ public struct RawMail: Sendable, Equatable {
 
 /// A mail waiting to be sent (or sent), stored as the exact signed bytes.
 public struct OutboxEntry: Sendable, Equatable {
-  public enum Kind: String, Sendable, Codable { case acknowledgement, notice, status, reply }
+  public enum Kind: String, Sendable, Codable { case acknowledgement, notice, status, reply, agreement }
   public enum State: String, Sendable, Codable { case pending, sent, failed, held }
 
   public let id: Int64
@@ -95,4 +95,13 @@ public struct CaseRecord: Sendable {
   public var rawMailID: Int64
   /// The report as read (decrypted) text; nil when the store is set not to keep it.
   public var reportText: String?
+  /// The parsed report fields as JSON; nil when report text is not kept.
+  public var fieldsJSON: String?
+
+  public init(case: Case, rawMailID: Int64, reportText: String?, fieldsJSON: String? = nil) {
+    self.case = `case`
+    self.rawMailID = rawMailID
+    self.reportText = reportText
+    self.fieldsJSON = fieldsJSON
+  }
 }

@@ -93,7 +93,7 @@ public final class Store: Sendable {
   /// Creates the case for a raw mail, with the next number of the year, in one
   /// transaction with its audit event. Returns the existing case if there is one.
   public func createCase(rawMailID: Int64, report: Report, verdict: Verdict, timeline: Timeline,
-                         severity: Severity?) async throws(StoreError) -> Case {
+                         severity: Severity?, details: CaseDetails = CaseDetails()) async throws(StoreError) -> Case {
     let keepText = keepsReportText
     return try await write { db in
       if let existing = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
@@ -103,9 +103,16 @@ public final class Store: Sendable {
       let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
       let id = CaseID(year: year, number: number)
       let signer: String? = { if case .valid(let fpr, _, _) = verdict.signature { return fpr }; return nil }()
-      let made = Case(id: id, title: report.subject, severity: severity, reporterAddress: report.reporterAddress,
+      var made = Case(id: id, title: report.subject, severity: severity, reporterAddress: report.reporterAddress,
                       reporterName: report.reporterName, reporterFingerprint: signer, timeline: timeline,
                       verdict: verdict, messageID: report.messageID, attachments: report.attachments)
+      made.assets = details.assets
+      made.scope = details.scope
+      made.cweIDs = details.cweIDs
+      made.cveIDs = details.cveIDs
+      made.cvssVectors = details.cvssVectors
+      made.language = details.language
+      made.possibleDuplicateOf = details.possibleDuplicateOf
       try db.execute(sql: """
         INSERT INTO case_file (id, year, number, raw_mail_id, state, title, severity, reporter_address, reporter_name,
           reporter_fingerprint, message_id, received_at, triage_due, fix_due, disclosure_proposed, verdict, attachments, report_text)
@@ -116,6 +123,15 @@ public final class Store: Sendable {
           timeline.proposedDisclosure, try Self.json(verdict), try Self.json(report.attachments),
           keepText ? report.text : nil,
         ])
+      try db.execute(sql: """
+        UPDATE case_file SET assets = ?, scope = ?, cwe = ?, cve = ?, cvss = ?, fields = ?, language = ?, duplicate_of = ?
+        WHERE id = ?
+        """, arguments: [try Self.json(details.assets), details.scope.rawValue, try Self.json(details.cweIDs),
+                         try Self.json(details.cveIDs), try Self.json(details.cvssVectors), keepText ? details.fieldsJSON : nil,
+                         details.language, details.possibleDuplicateOf?.description, id.description])
+      if let messageID = report.messageID {
+        try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, id.description])
+      }
       try db.execute(sql: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
                      detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
@@ -135,8 +151,8 @@ public final class Store: Sendable {
     }
   }
 
-  /// Cases, oldest first, optionally only those in `state`.
-  public func cases(state: CaseState? = nil) async throws(StoreError) -> [Case] {
+  /// Cases, oldest first, optionally only those in `state` and of `severity`.
+  public func cases(state: CaseState? = nil, severity: Severity? = nil) async throws(StoreError) -> [Case] {
     try await read { db in
       let rows: [Row]
       if let state {
@@ -144,7 +160,7 @@ public final class Store: Sendable {
       } else {
         rows = try Row.fetchAll(db, sql: "SELECT * FROM case_file ORDER BY year, number")
       }
-      return try rows.map { try Self.caseRecord($0).case }
+      return try rows.map { try Self.caseRecord($0).case }.filter { severity == nil || $0.severity == severity }
     }
   }
 
@@ -178,6 +194,9 @@ public final class Store: Sendable {
         """, arguments: [mail.caseID?.description, mail.rawMailID, mail.kind.rawValue, mail.sender, mail.recipient,
                          mail.messageID, Data(mail.message), now, now])
       let id = db.lastInsertedRowID
+      if let caseID = mail.caseID {
+        try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [mail.messageID, caseID.description])
+      }
       try Self.audit(db, caseID: mail.caseID, rawMailID: mail.rawMailID, actor: "gateway", action: "\(mail.kind.rawValue).queued",
                      detail: "outbox \(id), Message-ID \(mail.messageID)")
       return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id])!)
@@ -270,7 +289,7 @@ public final class Store: Sendable {
   }
 
   /// GRDB's message without bound values (they may hold report content).
-  private static func describe(_ error: any Error) -> String {
+  static func describe(_ error: any Error) -> String {
     if let error = error as? DatabaseError { return "\(error.resultCode): \(error.message ?? "")" }
     return String(describing: error)
   }
@@ -286,12 +305,15 @@ public final class Store: Sendable {
 
   static func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
     encoder.outputFormatting = [.sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-    try JSONDecoder().decode(type, from: Data(text.utf8))
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    return try decoder.decode(type, from: Data(text.utf8))
   }
 
   static func rawMail(_ row: Row) -> RawMail {
@@ -303,7 +325,7 @@ public final class Store: Sendable {
   static func caseRecord(_ row: Row) throws -> CaseRecord {
     let timeline = Timeline(receivedAt: row["received_at"], triageDue: row["triage_due"], fixDue: row["fix_due"],
                             proposedDisclosure: row["disclosure_proposed"])
-    let made = Case(
+    var made = Case(
       id: CaseID(row["id"] as String) ?? CaseID(year: row["year"], number: row["number"]),
       state: CaseState(rawValue: row["state"]) ?? .new, title: row["title"],
       severity: (row["severity"] as String?).flatMap(Severity.init(rawValue:)),
@@ -311,7 +333,17 @@ public final class Store: Sendable {
       reporterFingerprint: row["reporter_fingerprint"], timeline: timeline, acknowledgedAt: row["acknowledged_at"],
       verdict: try decode(Verdict.self, row["verdict"]), messageID: row["message_id"],
       attachments: try decode([Attachment].self, row["attachments"]))
-    return CaseRecord(case: made, rawMailID: row["raw_mail_id"], reportText: row["report_text"])
+    made.assets = try decode([String].self, row["assets"])
+    made.scope = ScopeVerdict(rawValue: row["scope"]) ?? .unknown
+    made.cweIDs = try decode([String].self, row["cwe"])
+    made.cveIDs = try decode([String].self, row["cve"])
+    made.cvssVectors = try decode([String].self, row["cvss"])
+    made.language = row["language"]
+    made.agreement = try (row["agreement"] as String?).map { try decode(Agreement.self, $0) }
+    made.triagedAt = row["triaged_at"]
+    made.fixedAt = row["fixed_at"]
+    made.possibleDuplicateOf = (row["duplicate_of"] as String?).flatMap(CaseID.init)
+    return CaseRecord(case: made, rawMailID: row["raw_mail_id"], reportText: row["report_text"], fieldsJSON: row["fields"])
   }
 
   static func outboxEntry(_ row: Row) -> OutboxEntry {

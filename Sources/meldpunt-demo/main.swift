@@ -67,10 +67,11 @@ do {
   let received = try environment.smtp.waitForMessages(count: samples.count, timeout: 20)
   for mail in received {
     let check = try SignedMailCheck(mail.data, home: environment.reporterHome)
-    let subject = check.message.headers["Subject"] ?? ""
     let verdict = check.signatureGood ? "good signature by \(check.signerFingerprint ?? "?")" : "NOT a good signature"
-    say("   to \(mail.recipients.joined(separator: ", ")): \"\(subject)\"")
-    say("      gpg: \(verdict); \(check.micalg ?? "no micalg")")
+    let form = check.isEncrypted ? "signed and encrypted to the reporter (outer subject \"\(check.message.headers["Subject"] ?? "")\")"
+      : "PGP/MIME signed, \(check.micalg ?? "no micalg")"
+    say("   to \(mail.recipients.joined(separator: ", ")): \"\(check.subject ?? "")\"")
+    say("      gpg: \(verdict); \(form)")
   }
   say("== Mailbox: INBOX \(try environment.dovecot.messages(in: "INBOX").count), Processed \(try environment.dovecot.messages(in: "Processed").count), Quarantine \(try environment.dovecot.messages(in: "Quarantine").count)")
   succeeded = run.status == 0 && received.count == samples.count

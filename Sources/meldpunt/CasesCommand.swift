@@ -1,31 +1,43 @@
 import ArgumentParser
 import Cases
 import Foundation
+import Gateway
 import Store
 
 struct CasesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cases",
     abstract: "List and show the cases the gateway recorded.",
-    subcommands: [List.self, Show.self])
+    subcommands: [List.self, Show.self, Update.self, Note.self, Export.self, Reply.self])
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List cases, oldest first.")
     @OptionGroup var options: GlobalOptions
     @Option(help: ArgumentHelp("Only cases in this state (\(CaseState.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "state"))
     var state: String?
+    @Option(help: ArgumentHelp("Only cases of this severity (\(Severity.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "severity"))
+    var severity: String?
+    @Flag(help: "Only cases with a promise (acknowledge, assess, fix) broken or due within `timeline.warnWorkingDays` working days.")
+    var overdue = false
     @Flag(help: "Print a JSON array for scripts instead of a table.")
     var json = false
 
     func validate() throws {
+      if let severity, Severity(rawValue: severity) == nil {
+        throw ValidationError("Unknown severity '\(severity)'; use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", ")).")
+      }
       if let state, CaseState(rawValue: state) == nil {
         throw ValidationError("Unknown state '\(state)'; use one of: \(CaseState.allCases.map(\.rawValue).joined(separator: ", ")).")
       }
     }
 
     func run() async throws {
+      let configuration = try await options.loadConfiguration(readSecrets: false)
       let store = try await options.openStore()
-      let cases = try await store.cases(state: state.flatMap(CaseState.init(rawValue:)))
+      var cases = try await store.cases(state: state.flatMap(CaseState.init(rawValue:)), severity: severity.flatMap(Severity.init(rawValue:)))
+      if overdue {
+        cases = cases.filter { !Overdue.promisesAtRisk($0, policy: configuration.timeline, warnWithin: configuration.overdueWarningWorkingDays).isEmpty }
+      }
       if json {
         try printJSON(cases.map(CaseSummaryJSON.init))
         return
@@ -62,12 +74,16 @@ struct CasesCommand: AsyncParsableCommand {
         try printJSON(CaseDetailJSON(record: record, events: events))
         return
       }
+      let configuration = try await options.loadConfiguration(readSecrets: false)
+      let followUps = try await store.followUps(caseID: caseID)
+      let notes = try await store.notes(caseID: caseID)
+      let changes = try await store.agreementChanges(caseID: caseID)
       let c = record.case
       let v = c.verdict
       var lines: [String] = []
-      lines.append("Case \(c.id)  [\(c.state.rawValue)]")
+      lines.append("Case \(c.id)  [\(c.state.rawValue)]\(c.severity.map { "  severity \($0.rawValue)" } ?? "")")
       lines.append("Title:        \(c.title)")
-      lines.append("Reporter:     \(c.reporterName.map { "\($0) " } ?? "")<\(c.reporterAddress)>")
+      lines.append("Reporter:     \(c.reporterName.map { "\($0) " } ?? "")<\(c.reporterAddress)>\(c.reporterFingerprint.map { "  key \($0)" } ?? "")")
       lines.append("Received:     \(Dates.minute(c.timeline.receivedAt))")
       lines.append("Acknowledged: \(c.acknowledgedAt.map(Dates.minute) ?? "not yet")")
       lines.append("Encryption:   \(v.encryption.name)\({ if case .failed(let r) = v.encryption { return " (\(r.rawValue))" }; if case .partial(let p) = v.encryption { return " (encrypted: \(p.joined(separator: ", ")))" }; return "" }())")
@@ -80,15 +96,48 @@ struct CasesCommand: AsyncParsableCommand {
       for part in v.parts {
         lines.append("  part \(part.path) \(part.contentType): \(part.encrypted ? "encrypted" : "NOT encrypted"), \(part.signed ? "signed" : "not signed")")
       }
-      lines.append("Timeline:     triage by \(Dates.day(c.timeline.triageDue)), fix by \(Dates.day(c.timeline.fixDue)), disclosure proposed \(Dates.day(c.timeline.proposedDisclosure))")
+      if !c.assets.isEmpty { lines.append("Assets:       \(c.assets.joined(separator: ", "))  [\(c.scope.rawValue)]") }
+      else { lines.append("Scope:        \(c.scope.rawValue)") }
+      for vector in c.cvssVectors {
+        if let scored = CaseScoring.score(vector) { lines.append("CVSS:         \(scored.score) \(scored.severity)  \(vector)") }
+        else { lines.append("CVSS:         \(vector) (not a valid vector)") }
+      }
+      if !c.cweIDs.isEmpty || !c.cveIDs.isEmpty { lines.append("Ids:          \((c.cweIDs + c.cveIDs).joined(separator: ", "))") }
+      if let duplicate = c.possibleDuplicateOf { lines.append("Possible duplicate of \(duplicate)") }
+      lines.append("Timeline:     acknowledge by \(Dates.day(c.timeline.acknowledgeDue)), assess by \(Dates.day(c.timeline.triageDue)), fix by \(Dates.day(c.agreement?.fixDue ?? c.timeline.fixDue)), disclosure \(c.agreement?.disclosureDate.map(Dates.day).map { "agreed \($0)" } ?? "proposed \(Dates.day(c.timeline.proposedDisclosure))")")
+      let promises = configuration.timeline.status(of: c.timeline, acknowledgedAt: c.acknowledgedAt, triagedAt: c.triagedAt,
+                                                   fixedAt: c.fixedAt, now: Date(), warnWithin: configuration.overdueWarningWorkingDays)
+      lines.append("Promises:     " + promises.map { "\($0.kind) \($0.state)" }.joined(separator: ", "))
+      if let agreement = c.agreement {
+        lines.append("Agreement:    fix by \(Dates.day(agreement.fixDue))\(agreement.acceptedAt.map { ", accepted \(Dates.day($0))" } ?? ""), credit \(agreement.noCredit ? "none" : agreement.creditAs ?? "not decided"), coordinator \(agreement.consentToCoordinator.map { $0 ? "may be informed" : "may not be informed" } ?? "not asked")")
+      }
+      for change in changes {
+        lines.append("  \(Dates.minute(change.at))  \(change.source): \(change.change.field.rawValue) \(change.change.from ?? "unset") → \(change.change.to ?? "unset")")
+      }
       if !c.attachments.isEmpty {
         lines.append("Attachments:")
-        for a in c.attachments { lines.append("  \(a.name ?? "(no name)")  \(a.type)  \(a.size) bytes") }
+        for a in c.attachments { lines.append("  \(a.name ?? "(no name)")  \(a.type)  \(a.size) bytes\(a.encrypted ? "" : "  NOT encrypted")") }
       }
       if let text = record.reportText {
         lines.append("")
         lines.append("Report:")
         lines.append(text)
+      }
+      if !followUps.isEmpty {
+        lines.append("")
+        lines.append("Follow-ups:")
+        for f in followUps {
+          var line = "  \(Dates.minute(f.receivedAt))  signature \(f.verdict.signature.name)"
+          if !f.keywords.isEmpty { line += ", keywords \(f.keywords.joined(separator: " ")) \(f.applied ? "applied" : "NOT applied")" }
+          if f.possibleImpersonation { line += "  POSSIBLE IMPERSONATION" }
+          lines.append(line)
+          if let text = f.text { lines.append(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")) }
+        }
+      }
+      if !notes.isEmpty {
+        lines.append("")
+        lines.append("Notes:")
+        for n in notes { lines.append("  \(Dates.minute(n.at))  \(n.actor): \(n.text)") }
       }
       lines.append("")
       lines.append("History:")

@@ -46,17 +46,18 @@ struct WalkingSkeletonTests {
     let received = try environment.smtp.waitForMessages(count: 1, timeout: 10)
     try #require(received.count == 1)
     #expect(received[0].recipients == ["rita@reporter.example"])
+    // The gateway knows Rita's key, so the acknowledgement is signed and encrypted to her.
     let ack = try SignedMailCheck(received[0].data, home: environment.reporterHome)
-    #expect(ack.isMultipartSigned)
+    #expect(ack.isEncrypted)
     #expect(ack.signatureGood)
     #expect(ack.signerFingerprint?.uppercased() == environment.gatewayFingerprint.uppercased())
-    #expect(ack.micalg == "pgp-sha256" || ack.micalg == "pgp-sha512")
     #expect(ack.text.contains(id))
+    #expect(ack.subject?.contains(id) == true)
     let raw = String(decoding: received[0].data, as: UTF8.self)
     #expect(!raw.contains(Self.canary), "the acknowledgement quotes the report")
     #expect(raw.contains("Auto-Submitted: auto-replied"))
     #expect(raw.contains("In-Reply-To: <report-1@reporter.example>"))
-    #expect(ack.message.headers["Subject"]?.contains(id) == true)
+    #expect(ack.message.headers["Subject"] == "[\(id)] ...", "the outer subject must be neutral")
 
     // A second run finds nothing to do and changes nothing.
     let second = try gateway.run(["process", "--once"])
@@ -64,6 +65,29 @@ struct WalkingSkeletonTests {
     #expect(try Self.caseList(gateway).count == 1)
     #expect(try environment.smtp.received().count == 1)
     #expect(try environment.dovecot.messages(in: "Processed").count == 1)
+  }
+
+  @Test("A reporter whose key the gateway does not know gets a PGP/MIME-signed acknowledgement that gpg --verify accepts")
+  func signedOnlyAcknowledgement() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let reporter = try environment.addReporter(name: "Una Known", email: "una@reporter.example")
+    let mail = try ReportMail.pgpMIMEEncrypted(
+      from: "una@reporter.example", to: TestEnvironment.gatewayAddress, subject: "Report", body: "finding \(Self.canary)",
+      recipientKey: environment.gatewayFingerprint, signer: reporter, home: environment.reporterHome)
+    try environment.dovecot.append(mail)
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    #expect(try gateway.run(["process", "--once"]).status == 0)
+    let made = try #require(try Self.caseList(gateway).first)
+    #expect(made["signature"] as? String == "unknownKey")
+    let received = try environment.smtp.waitForMessages(count: 1, timeout: 10)
+    let ack = try SignedMailCheck(received[0].data, home: environment.reporterHome)
+    #expect(ack.isMultipartSigned)
+    #expect(ack.signatureGood)
+    #expect(ack.signerFingerprint?.uppercased() == environment.gatewayFingerprint.uppercased())
+    #expect(ack.micalg == "pgp-sha256" || ack.micalg == "pgp-sha512")
+    #expect(ack.text.contains(made["id"] as? String ?? "?"))
+    #expect(!String(decoding: received[0].data, as: UTF8.self).contains(Self.canary))
   }
 
   @Test("A mail encrypted to a key the gateway lacks is quarantined without an acknowledgement")
