@@ -24,7 +24,7 @@ public struct Acknowledgement: Sendable, Equatable {
   }
 
   public init(caseID: CaseID, timeline: Timeline, verdict: Verdict, receipt: Receipt, organisation: String,
-              policyURL: String?) {
+              policyURL: String?, scope: ScopeVerdict = .unknown) {
     subject = "[\(caseID)] Your vulnerability report was received"
     var lines: [String] = []
     lines.append("Hello,")
@@ -38,6 +38,12 @@ public struct Acknowledgement: Sendable, Equatable {
     if verdict.flags.contains(.plaintextReport) {
       lines.append("")
       lines.append("Your report was not encrypted. Please encrypt any follow-up to our published key.")
+    }
+    lines.append("")
+    switch scope {
+    case .inScope: lines.append("What you reported is within the scope of our disclosure policy.")
+    case .outOfScope: lines.append("What you reported appears to be outside the scope of our disclosure policy; we will assess it all the same and tell you.")
+    case .unknown: lines.append("We will check whether what you reported is within the scope of our disclosure policy.")
     }
     lines.append("")
     lines.append("Proposed timeline:")

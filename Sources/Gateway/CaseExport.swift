@@ -21,7 +21,7 @@ public struct CaseExport: Encodable, Sendable {
   struct Event: Encodable { let at: String; let actor: String; let action: String; let detail: String }
   struct Change: Encodable { let at: String; let by: String; let field: String; let from: String?; let to: String? }
   struct Note: Encodable { let at: String; let actor: String; let text: String }
-  struct ReportContent: Encodable { let text: String?; let fields: JSONFragment? }
+  struct ReportContent: Encodable { let text: String?; let fields: ReportFields? }
 
   let schema = CaseExport.schemaName
   let id: String
@@ -81,7 +81,9 @@ public struct CaseExport: Encodable, Sendable {
     agreementChanges = changes.map { Change(at: iso($0.at), by: $0.source, field: $0.change.field.rawValue, from: $0.change.from, to: $0.change.to) }
     self.notes = notes.map { Note(at: iso($0.at), actor: $0.actor, text: $0.text) }
     history = events.map { Event(at: iso($0.at), actor: $0.actor, action: $0.action, detail: $0.detail) }
-    report = ReportContent(text: record.reportText, fields: record.fieldsJSON.map(JSONFragment.init))
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    report = ReportContent(text: record.reportText, fields: record.fieldsJSON.flatMap { try? decoder.decode(ReportFields.self, from: Data($0.utf8)) })
   }
 
   /// Loads everything a case export needs from the store.
@@ -96,35 +98,8 @@ public struct CaseExport: Encodable, Sendable {
   public func json() -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
     return (try? [UInt8](encoder.encode(self))) ?? []
   }
 }
 
-/// Already-encoded JSON, written as it is.
-struct JSONFragment: Encodable, Sendable {
-  let text: String
-  init(_ text: String) { self.text = text }
-  func encode(to encoder: any Encoder) throws {
-    let value = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? NSNull()
-    var container = encoder.singleValueContainer()
-    try container.encode(AnyJSON(value))
-  }
-}
-
-/// Re-encodes a JSONSerialization value.
-struct AnyJSON: Encodable {
-  let value: Any
-  init(_ value: Any) { self.value = value }
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    switch value {
-    case let v as Bool where type(of: value) == Bool.self || String(describing: type(of: value)).contains("Bool"): try container.encode(v)
-    case let v as Int: try container.encode(v)
-    case let v as Double: try container.encode(v)
-    case let v as String: try container.encode(v)
-    case let v as [Any]: try container.encode(v.map(AnyJSON.init))
-    case let v as [String: Any]: try container.encode(v.mapValues(AnyJSON.init))
-    default: try container.encodeNil()
-    }
-  }
-}

@@ -177,10 +177,12 @@ public final class Gateway: Sendable {
         return
       }
       // 4. The case, with its audit event, in one transaction.
-      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: nil)
+      let (details, severity) = await details(for: report)
+      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
       let made: Case
       do {
-        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline, severity: nil)
+        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
+                                          severity: severity, details: details)
       } catch { throw .store(error) }
       FaultPoint.hit(.afterCase)
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
@@ -264,10 +266,12 @@ public final class Gateway: Sendable {
       catch { throw .store(error) }
       return .stillQuarantined(reason: reason, detail: detail)
     case .report(let report):
-      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: nil)
+      let (details, severity) = await details(for: report)
+      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
       let made: Case
       do {
-        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline, severity: nil)
+        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
+                                          severity: severity, details: details)
         try await store.resolveQuarantine(id: quarantineID, released: true, reason: entry.reason, detail: "released into case \(made.id)")
       } catch { throw .store(error) }
       log.info("Quarantined mail is readable now", metadata: ["case.id": "\(made.id)"])
@@ -280,7 +284,7 @@ public final class Gateway: Sendable {
     let receipt = Acknowledgement.Receipt(sha256: raw.sha256, receivedAt: raw.receivedAt,
                                           signerFingerprint: made.verdict.signature.fingerprint, parts: made.verdict.parts)
     let text = Acknowledgement(caseID: made.id, timeline: made.timeline, verdict: made.verdict, receipt: receipt,
-                               organisation: configuration.organisation, policyURL: configuration.policyURL)
+                               organisation: configuration.organisation, policyURL: configuration.policyURL, scope: made.scope)
     return try await queueReporterMail(.acknowledgement, for: made, rawMailID: raw.id, subject: text.subject, body: text.body,
                                        replyTo: made.messageID)
   }
