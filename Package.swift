@@ -40,7 +40,7 @@ let package = Package(
       .product(name: "Configuration", package: "swift-configuration"),
       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       .product(name: "Crypto", package: "swift-crypto"),
-    ], swiftSettings: strict),
+    ], resources: [.copy("Templates")], swiftSettings: strict),
     .executableTarget(name: "meldpunt", dependencies: [
       "Gateway", "Store", "Cases", "OpenPGP",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

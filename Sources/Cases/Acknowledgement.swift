@@ -1,10 +1,53 @@
 import Foundation
 
+/// Everything needed to write to reporters in one language.
+public struct MailTexts: Sendable, Equatable {
+  public var language: String
+  public var acknowledgement: MailTemplate
+  public var notice: MailTemplate
+  public var status: MailTemplate
+  public var agreement: MailTemplate
+  public var phrases: Phrasebook
+
+  public init(language: String, acknowledgement: MailTemplate, notice: MailTemplate, status: MailTemplate,
+              agreement: MailTemplate, phrases: Phrasebook) {
+    self.language = language
+    self.acknowledgement = acknowledgement
+    self.notice = notice
+    self.status = status
+    self.agreement = agreement
+    self.phrases = phrases
+  }
+}
+
+/// Facts about the organisation that every reporter mail may name.
+public struct SenderFacts: Sendable, Equatable {
+  public var organisation: String
+  public var policyURL: String?
+  /// The fingerprint of the gateway key reporters should encrypt to.
+  public var gatewayKey: String
+  /// Where the public key is published, if anywhere.
+  public var keyURL: String?
+  /// The organisation's own safe-harbour sentence, if it replaces the default.
+  public var safeHarbour: String?
+  public var timeZone: TimeZone
+
+  public init(organisation: String, policyURL: String?, gatewayKey: String, keyURL: String? = nil, safeHarbour: String? = nil,
+              timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
+    self.organisation = organisation
+    self.policyURL = policyURL
+    self.gatewayKey = gatewayKey
+    self.keyURL = keyURL
+    self.safeHarbour = safeHarbour
+    self.timeZone = timeZone
+  }
+}
+
 /// The words of the acknowledgement a reporter receives.
 ///
 /// Built only from what the gateway decided (case id, dates, verdict, receipt):
 /// it takes no report text, subject or attachment name as input, so it cannot
-/// quote them. The Gateway wraps it in a signed PGP/MIME mail.
+/// quote them.
 public struct Acknowledgement: Sendable, Equatable {
   public let subject: String
   public let body: String
@@ -23,75 +66,114 @@ public struct Acknowledgement: Sendable, Equatable {
     }
   }
 
-  public init(caseID: CaseID, timeline: Timeline, verdict: Verdict, receipt: Receipt, organisation: String,
-              policyURL: String?, scope: ScopeVerdict = .unknown) {
-    subject = "[\(caseID)] Your vulnerability report was received"
-    var lines: [String] = []
-    lines.append("Hello,")
-    lines.append("")
-    lines.append("Thank you for reporting a vulnerability to \(organisation). Your report was received on")
-    lines.append("\(Self.format(timeline.receivedAt)) and registered as case \(caseID).")
-    lines.append("")
-    lines.append("What we received:")
-    lines.append("- " + Self.describe(verdict.encryption))
-    lines.append("- " + Self.describe(verdict.signature))
-    if verdict.flags.contains(.plaintextReport) {
-      lines.append("")
-      lines.append("Your report was not encrypted. Please encrypt any follow-up to our published key.")
-    }
-    lines.append("")
-    switch scope {
-    case .inScope: lines.append("What you reported is within the scope of our disclosure policy.")
-    case .outOfScope: lines.append("What you reported appears to be outside the scope of our disclosure policy; we will assess it all the same and tell you.")
-    case .unknown: lines.append("We will check whether what you reported is within the scope of our disclosure policy.")
-    }
-    lines.append("")
-    lines.append("Proposed timeline:")
-    lines.append("- assessment, with an expected fix date, by \(Self.day(timeline.triageDue))")
-    lines.append("- fix by \(Self.day(timeline.fixDue))")
-    lines.append("- publication not before \(Self.day(timeline.proposedDisclosure)), unless we agree otherwise")
-    lines.append("")
-    lines.append("If you follow our coordinated vulnerability disclosure policy, we will not take legal action")
-    lines.append("against you for this report.")
-    if let policyURL { lines.append("Policy: \(policyURL)") }
-    lines.append("")
-    lines.append("To follow up, reply to this message and keep \(caseID) in the subject.")
-    lines.append("")
-    lines.append("-- ")
-    lines.append("Security team, \(organisation)")
-    lines.append("")
-    lines.append("Receipt (covered by this message's signature):")
-    lines.append("  case:        \(caseID)")
-    lines.append("  received:    \(Self.format(receipt.receivedAt))")
-    lines.append("  sha256:      \(receipt.sha256)")
-    lines.append("  signer:      \(receipt.signerFingerprint ?? "none")")
-    for part in receipt.parts {
-      lines.append("  part \(part.path): \(part.encrypted ? "encrypted" : "not encrypted"), \(part.signed ? "signed" : "not signed")")
-    }
-    body = lines.joined(separator: "\n") + "\n"
+  public init(caseID: CaseID, timeline: Timeline, verdict: Verdict, receipt: Receipt, scope: ScopeVerdict,
+              texts: MailTexts, facts: SenderFacts) {
+    let p = texts.phrases
+    var values = ReporterWords.common(facts: facts, phrases: p)
+    values["case"] = caseID.description
+    values["received"] = ReporterWords.timestamp(timeline.receivedAt, facts.timeZone)
+    values["encryption"] = ReporterWords.encryption(verdict.encryption, p)
+    values["signature"] = ReporterWords.signature(verdict.signature, p)
+    values["plaintext"] = verdict.flags.contains(.plaintextReport) ? "yes" : ""
+    values["scope"] = p["scope.\(scope.rawValue)"]
+    values["acknowledgeDue"] = ReporterWords.day(timeline.acknowledgeDue, facts.timeZone)
+    values["triageDue"] = ReporterWords.day(timeline.triageDue, facts.timeZone)
+    values["fixDue"] = ReporterWords.day(timeline.fixDue, facts.timeZone)
+    values["disclosure"] = ReporterWords.day(timeline.proposedDisclosure, facts.timeZone)
+    values["receipt"] = ReporterWords.receipt(caseID: caseID, receipt, p, facts.timeZone)
+    (subject, body) = texts.acknowledgement.render(values)
   }
 
-  static func describe(_ encryption: EncryptionVerdict) -> String {
+  init(subject: String, body: String) {
+    self.subject = subject
+    self.body = body
+  }
+
+  /// The one notice for a mail that could not be read. Deliberately takes no
+  /// reason: every kind of failure gets the same words, so it is no oracle.
+  public static func unreadableNotice(receivedAt: Date, texts: MailTexts, facts: SenderFacts) -> Acknowledgement {
+    var values = ReporterWords.common(facts: facts, phrases: texts.phrases)
+    values["received"] = ReporterWords.day(receivedAt, facts.timeZone)
+    let rendered = texts.notice.render(values)
+    return Acknowledgement(subject: rendered.subject, body: rendered.body)
+  }
+
+  /// A status change of the case, for the reporter.
+  public static func statusChange(caseID: CaseID, state: CaseState, fixDue: Date, disclosure: Date?, disclosureAgreed: Bool,
+                                  texts: MailTexts, facts: SenderFacts) -> Acknowledgement {
+    let p = texts.phrases
+    var values = ReporterWords.common(facts: facts, phrases: p)
+    values["case"] = caseID.description
+    values["state"] = state.rawValue
+    values["stateText"] = p["state.\(state.rawValue)"]
+    values["fixDue"] = ReporterWords.day(fixDue, facts.timeZone)
+    values["disclosure"] = disclosure.map { p[disclosureAgreed ? "disclosure.agreed" : "disclosure.proposed", ["date": ReporterWords.day($0, facts.timeZone)]] } ?? "-"
+    let rendered = texts.status.render(values)
+    return Acknowledgement(subject: rendered.subject, body: rendered.body)
+  }
+
+  /// The covering text of an agreement update.
+  public static func agreementChanged(caseID: CaseID, changes: [AgreementChange], texts: MailTexts, facts: SenderFacts) -> Acknowledgement {
+    var values = ReporterWords.common(facts: facts, phrases: texts.phrases)
+    values["case"] = caseID.description
+    values["changes"] = changes.map { "- \($0.field.rawValue): \($0.from ?? "-") -> \($0.to ?? "-")" }.joined(separator: "\n")
+    let rendered = texts.agreement.render(values)
+    return Acknowledgement(subject: rendered.subject, body: rendered.body)
+  }
+}
+
+/// How gateway facts are put into words.
+enum ReporterWords {
+  static func common(facts: SenderFacts, phrases: Phrasebook) -> [String: String] {
+    ["organisation": facts.organisation, "policyURL": facts.policyURL ?? "", "gatewayKey": facts.gatewayKey,
+     "keyURL": facts.keyURL ?? "", "safeHarbour": facts.safeHarbour ?? phrases["safeHarbour"]]
+  }
+
+  static func encryption(_ encryption: EncryptionVerdict, _ p: Phrasebook) -> String {
     switch encryption {
-    case .full: return "an encrypted message"
-    case .partial: return "a message that was only partly encrypted"
-    case .none: return "a message that was not encrypted"
-    case .failed: return "a message we could not decrypt"
+    case .full: return p["encryption.full"]
+    case .partial: return p["encryption.partial"]
+    case .none, .failed: return p["encryption.none"]
     }
   }
 
-  static func describe(_ signature: SignatureVerdict) -> String {
+  static func signature(_ signature: SignatureVerdict, _ p: Phrasebook) -> String {
     switch signature {
-    case .valid(let fpr, _, true): return "signed with a valid signature by key \(fpr), which carries your address"
-    case .valid(let fpr, _, false): return "signed with a valid signature by key \(fpr), which does not carry your address"
-    case .bad: return "with a signature that did not verify"
-    case .unknownKey(let keyID): return "signed by key \(keyID), which we do not have; attach your public key to a reply"
-    case .expiredKey(let fpr): return "signed by key \(fpr), which has expired"
-    case .revokedKey(let fpr): return "signed by key \(fpr), which has been revoked"
-    case .none: return "not signed"
+    case .valid(let fpr, _, let matches): return p[matches ? "signature.validMatches" : "signature.validOther", ["fingerprint": fpr]]
+    case .bad: return p["signature.bad"]
+    case .unknownKey(let keyID): return p["signature.unknownKey", ["fingerprint": keyID]]
+    case .expiredKey(let fpr): return p["signature.expiredKey", ["fingerprint": fpr]]
+    case .revokedKey(let fpr): return p["signature.revokedKey", ["fingerprint": fpr]]
+    case .none: return p["signature.none"]
     }
   }
 
-  static func format(_ date: Date) -> String { UTCDate.timestamp(date) }
-  static func day(_ date: Date) -> String { UTCDate.day(date) }
+  static func receipt(caseID: CaseID, _ receipt: Acknowledgement.Receipt, _ p: Phrasebook, _ zone: TimeZone) -> String {
+    var lines = ["\(p["receipt.title"]):",
+                 "  \(p["receipt.case"]): \(caseID)",
+                 "  \(p["receipt.received"]): \(UTCDate.timestamp(receipt.receivedAt))",
+                 "  \(p["receipt.sha256"]): \(receipt.sha256)",
+                 "  \(p["receipt.signer"]): \(receipt.signerFingerprint ?? p["receipt.none"])"]
+    for part in receipt.parts {
+      lines.append("  \(p["receipt.part"]) \(part.path): \(p[part.encrypted ? "receipt.encrypted" : "receipt.notEncrypted"]), \(p[part.signed ? "receipt.signed" : "receipt.notSigned"])")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A day and time in the organisation's zone, with the zone named.
+  static func timestamp(_ date: Date, _ zone: TimeZone) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = zone
+    formatter.dateFormat = "yyyy-MM-dd HH:mm"
+    return formatter.string(from: date) + " (" + (["UTC", "GMT"].contains(zone.identifier) ? "UTC" : zone.identifier) + ")"
+  }
+
+  static func day(_ date: Date, _ zone: TimeZone) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = zone
+    formatter.dateFormat = "yyyy-MM-dd"
+    return formatter.string(from: date)
+  }
 }

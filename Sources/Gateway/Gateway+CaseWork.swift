@@ -31,6 +31,7 @@ extension Gateway {
       }
       _ = try await sendAgreement(for: caseID, changes: changes, replyTo: nil, by: actor, log: logger)
     }
+    if result.before.state != result.after.state { try await sendStatus(for: result.after, log: logger) }
     return UpdateResult(before: result.before, after: result.after)
   }
 }

@@ -74,13 +74,8 @@ extension Gateway {
     guard let target = record?.case, let agreement = target.agreement else { return false }
     let document = AgreementDocument(case: target, agreement: agreement, changes: changes, by: actor,
                                      organisation: configuration.organisation)
-    let lines = ["Hello,", "", "The agreement for case \(caseID) changed:"]
-      + changes.map { "- \($0.field.rawValue): \($0.from ?? "not set") -> \($0.to ?? "not set")" }
-      + ["", "The attached agreement.json is the full record as it stands now (schema meldpunt-agreement-1).",
-         "Reply with keywords in a signed mail to change it: ACCEPT, COUNTER YYYY-MM-DD, CREDIT-AS \"name\",",
-         "NO-CREDIT, CONSENT-NCSC yes|no, DISCLOSE YYYY-MM-DD.", "", "-- ", "Security team, \(configuration.organisation)"]
-    let entry = try await queueReporterMail(.agreement, for: target, rawMailID: nil, subject: "[\(caseID)] Disclosure agreement updated",
-                                            body: lines.joined(separator: "\n") + "\n",
+    let text = Acknowledgement.agreementChanged(caseID: caseID, changes: changes, texts: mail.texts(for: target.language), facts: facts)
+    let entry = try await queueReporterMail(.agreement, for: target, rawMailID: nil, subject: text.subject, body: text.body,
                                             attachments: [OutgoingAttachment(name: "agreement.json", type: "application/json", bytes: document.json())],
                                             replyTo: replyTo)
     return await deliver(entry, log: log)

@@ -38,9 +38,12 @@ extension Gateway {
         built = try await message.signed(by: signer, engine: engine)
       }
     } catch { throw .openPGP(error) }
+    // The acknowledgement is always sent; later mails above the per-sender rate wait for an admin.
+    let held = kind != .acknowledgement && kind != .reply ? await overRateLimit(target.reporterAddress) : false
     do {
       return try await store.enqueue(OutgoingMail(caseID: target.id, rawMailID: rawMailID, kind: kind, sender: configuration.address,
-                                                  recipient: target.reporterAddress, messageID: built.messageID, message: built.bytes))
+                                                  recipient: target.reporterAddress, messageID: built.messageID, message: built.bytes),
+                                     held: held)
     } catch { throw .store(error) }
   }
 
@@ -62,5 +65,62 @@ extension Array where Element: Hashable {
   func uniqued() -> [Element] {
     var seen = Set<Element>()
     return filter { seen.insert($0).inserted }
+  }
+}
+
+extension Gateway {
+  /// Whether one more mail to `recipient` today would pass `mail.maxPerSenderPerDay`.
+  func overRateLimit(_ recipient: String) async -> Bool {
+    let since = Date().addingTimeInterval(-86_400)
+    let count = (try? await store.mailCount(to: recipient, since: since)) ?? 0
+    return count >= configuration.maxMailsPerSenderPerDay
+  }
+
+  /// The one signed "could not read" notice for a quarantined mail, if the config
+  /// wants it and the loop rules allow it. The same words whatever the cause.
+  func sendUnreadableNotice(_ raw: RawMail, log: Logger) async throws(GatewayError) {
+    guard configuration.noticeOnUnreadable else { return }
+    let bytes: [UInt8]
+    do { bytes = try await store.rawMailBytes(id: raw.id) } catch { throw .store(error) }
+    let headers = HeaderScan.headers(bytes)
+    let sender = headers["From"].flatMap(MailAddress.parse)
+    if let reason = ReplyPolicy.refusal(to: sender?.address ?? "", headers: AutoReplyHeaders(headers), gatewayAddress: configuration.address) {
+      log.info("No notice sent for the unreadable mail", metadata: ["reason": "\(reason)"])
+      do { try await store.recordEvent(caseID: nil, rawMailID: raw.id, action: "notice.suppressed", detail: reason) }
+      catch { throw .store(error) }
+      return
+    }
+    guard let recipient = sender?.address else { return }
+    let text = Acknowledgement.unreadableNotice(receivedAt: raw.receivedAt, texts: mail.texts(for: nil), facts: facts)
+    let message = OutgoingMessage(from: configuration.address, to: recipient, subject: text.subject, body: text.body,
+                                  inReplyTo: raw.messageID, references: raw.messageID.map { [$0] } ?? [], domain: configuration.domain)
+    let signed: (bytes: [UInt8], messageID: String)
+    do { signed = try await message.signed(by: signer, engine: engine) } catch { throw .openPGP(error) }
+    let held = await overRateLimit(recipient)
+    let entry: OutboxEntry
+    do {
+      entry = try await store.enqueue(OutgoingMail(caseID: nil, rawMailID: raw.id, kind: .notice, sender: configuration.address,
+                                                   recipient: recipient, messageID: signed.messageID, message: signed.bytes), held: held)
+    } catch { throw .store(error) }
+    if entry.state == .pending { _ = await deliver(entry, log: log) }
+  }
+
+  /// Tells the reporter about a new state of their case (`mail.statusMails`).
+  func sendStatus(for target: Case, log: Logger) async throws(GatewayError) {
+    guard configuration.statusMails, [.triaged, .accepted, .fixed, .disclosed].contains(target.state) else { return }
+    let text = Acknowledgement.statusChange(caseID: target.id, state: target.state, fixDue: target.agreement?.fixDue ?? target.timeline.fixDue,
+                                            disclosure: target.agreement?.disclosureDate ?? target.timeline.proposedDisclosure,
+                                            disclosureAgreed: target.agreement?.disclosureDate != nil,
+                                            texts: mail.texts(for: target.language), facts: facts)
+    let entry = try await queueReporterMail(.status, for: target, rawMailID: nil, subject: text.subject, body: text.body, replyTo: nil)
+    if entry.state == .pending { _ = await deliver(entry, log: log) }
+  }
+
+  /// `meldpunt outbox retry`: releases a held or failed mail and tries to send it now.
+  public func retryOutbox(_ id: Int64, actor: String) async throws(GatewayError) -> Bool {
+    let entry: OutboxEntry
+    do { entry = try await store.release(outboxID: id, actor: actor) } catch { throw .store(error) }
+    if entry.state == .sent { return true }
+    return await deliver(entry, log: logger)
   }
 }

@@ -42,9 +42,16 @@ public final class Gateway: Sendable {
   let reader: ReportReader
   let signer: String
   let logger: Logger
+  let mail: MailLibrary
+  /// What every reporter mail may say about the organisation.
+  var facts: SenderFacts {
+    SenderFacts(organisation: configuration.organisation, policyURL: configuration.policyURL, gatewayKey: signer,
+                keyURL: configuration.keyURL, safeHarbour: configuration.safeHarbour, timeZone: configuration.timeline.calendar.timeZone)
+  }
 
-  init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, logger: Logger) {
+  init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, mail: MailLibrary, logger: Logger) {
     self.configuration = configuration
+    self.mail = mail
     self.store = store
     self.engine = engine
     self.signer = signer
@@ -66,7 +73,10 @@ public final class Gateway: Sendable {
     catch { throw .store(error) }
     let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
     let signer = try await resolveSigner(configuration, engine: engine)
-    return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, logger: logger)
+    let mail: MailLibrary
+    do { mail = try MailLibrary(directory: configuration.templatesDirectory, defaultLanguage: configuration.mailLanguage) }
+    catch { throw .configuration(error) }
+    return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, mail: mail, logger: logger)
   }
 
   static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> String {
@@ -283,8 +293,8 @@ public final class Gateway: Sendable {
   private func enqueueAcknowledgement(for made: Case, raw: RawMail) async throws(GatewayError) -> OutboxEntry {
     let receipt = Acknowledgement.Receipt(sha256: raw.sha256, receivedAt: raw.receivedAt,
                                           signerFingerprint: made.verdict.signature.fingerprint, parts: made.verdict.parts)
-    let text = Acknowledgement(caseID: made.id, timeline: made.timeline, verdict: made.verdict, receipt: receipt,
-                               organisation: configuration.organisation, policyURL: configuration.policyURL, scope: made.scope)
+    let text = Acknowledgement(caseID: made.id, timeline: made.timeline, verdict: made.verdict, receipt: receipt, scope: made.scope,
+                               texts: mail.texts(for: made.language), facts: facts)
     return try await queueReporterMail(.acknowledgement, for: made, rawMailID: raw.id, subject: text.subject, body: text.body,
                                        replyTo: made.messageID)
   }
@@ -317,6 +327,7 @@ public final class Gateway: Sendable {
     do { try await store.quarantine(rawMailID: raw.id, imapUID: uid, reason: reason, detail: detail) }
     catch { throw .store(error) }
     log.notice("Mail quarantined", metadata: ["reason": "\(reason)"])
+    try await sendUnreadableNotice(raw, log: log)
     try await move(uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
   }
 

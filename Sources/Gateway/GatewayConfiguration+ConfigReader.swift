@@ -42,7 +42,8 @@ public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// `timeline.preset`, `timeline.defaultFixDays`, `timeline.triageWorkingDays`, `timeline.fixDays.<severity>`,
 /// `timeline.acknowledgeWorkingDays`, `timeline.maxExtensionDays`, `timeline.disclosureDelayDays`,
 /// `timeline.extraHolidays`, `timeline.dutchHolidays`, `timeline.timeZone`, `timeline.warnWorkingDays`,
-/// `scope.inScope`, `scope.outOfScope`.
+/// `scope.inScope`, `scope.outOfScope`, `mail.language`, `mail.templatesDirectory`,
+/// `mail.noticeOnUnreadable`, `mail.statusMails`, `mail.maxPerSenderPerDay`, `policy.safeHarbour`, `gateway.keyURL`.
 /// Secrets only from files or the environment: `MELDPUNT_IMAP_PASSWORD`,
 /// `MELDPUNT_SMTP_PASSWORD`, `MELDPUNT_GNUPG_PASSPHRASE`.
 public enum ConfigurationLoader {
@@ -151,6 +152,15 @@ extension GatewayConfiguration {
     scope = ScopePolicy(inScope: reader.stringArray(forKey: "scope.inScope") ?? [],
                         outOfScope: reader.stringArray(forKey: "scope.outOfScope") ?? [])
     overdueWarningWorkingDays = reader.int(forKey: "timeline.warnWorkingDays", default: 2)
+    mailLanguage = reader.string(forKey: "mail.language", default: "en")
+    templatesDirectory = path("mail.templatesDirectory")
+    noticeOnUnreadable = reader.bool(forKey: "mail.noticeOnUnreadable", default: true)
+    statusMails = reader.bool(forKey: "mail.statusMails", default: true)
+    maxMailsPerSenderPerDay = reader.int(forKey: "mail.maxPerSenderPerDay", default: 10)
+    safeHarbour = reader.string(forKey: "policy.safeHarbour")
+    keyURL = reader.string(forKey: "gateway.keyURL")
+    // Fail at start, not at the first mail, when a template is missing.
+    _ = try MailLibrary(directory: templatesDirectory, defaultLanguage: mailLanguage)
   }
 
   /// `timeline.preset` (ncsc, project-zero, zdi, cert-cc) as the base, then each key overrides it.

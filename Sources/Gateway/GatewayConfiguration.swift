@@ -34,6 +34,20 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var scope = ScopePolicy()
   /// Promises due within this many working days are warned about (`timeline.warnWorkingDays`).
   public var overdueWarningWorkingDays = 2
+  /// `mail.language` (en, nl): for reporters whose language cannot be told from the report.
+  public var mailLanguage = "en"
+  /// `mail.templatesDirectory`: the organisation's own wording, if not the shipped templates.
+  public var templatesDirectory: String?
+  /// `mail.noticeOnUnreadable`: send one signed "could not read" notice for quarantined mail.
+  public var noticeOnUnreadable = true
+  /// `mail.statusMails`: tell the reporter when the case changes state.
+  public var statusMails = true
+  /// `mail.maxPerSenderPerDay`: above this, mails to one address are held for an admin.
+  public var maxMailsPerSenderPerDay = 10
+  /// `policy.safeHarbour`: the organisation's own safe-harbour sentence (else the template's).
+  public var safeHarbour: String?
+  /// `gateway.keyURL`: where the public key is published.
+  public var keyURL: String?
 
   public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
               smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,

@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -19,8 +20,20 @@ public struct GatewayService: Service {
   public func run() async throws {
     logger.info("Meldpunt running", metadata: ["poll.seconds": "\(gateway.configuration.pollSeconds)"])
     var lastProblem: String?
+    var warned: [String: String] = [:]
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
       let summary = await gateway.processOnce()
+      // Promises about to be broken, once per change of their state.
+      for (caseID, promise) in await gateway.promisesAtRisk() {
+        let key = "\(caseID)/\(promise.kind)"
+        if warned[key] != "\(promise.state)" {
+          warned[key] = "\(promise.state)"
+          logger.warning("Promise to the reporter at risk", metadata: [
+            "case.id": "\(caseID)", "promise.kind": "\(promise.kind)", "promise.state": "\(promise.state)",
+            "promise.due": "\(UTCDate.day(promise.due))",
+          ])
+        }
+      }
       // Log a change of state once, not every failed retry.
       let problem = summary.unfinished.first
       if problem != lastProblem {

@@ -1,6 +1,23 @@
 /// Reads the Message-ID from raw bytes without parsing the message, so the raw
 /// mail can be stored before anything else looks at it.
 enum HeaderScan {
+  /// Only the header block of a mail (bounded), parsed: enough to address a reply
+  /// even when the whole message breaks a limit.
+  static func headers(_ bytes: [UInt8]) -> Headers {
+    let limit = min(bytes.count, 256 * 1024)
+    var end = limit
+    var index = 0
+    while index + 1 < limit {
+      if bytes[index] == 0x0A && (bytes[index + 1] == 0x0A || (bytes[index + 1] == 0x0D && index + 2 < limit && bytes[index + 2] == 0x0A)) {
+        end = index + 1
+        break
+      }
+      index += 1
+    }
+    let block = Array(bytes[..<end]) + Array("\r\n\r\n".utf8)
+    return (try? MIMEMessage.parse(block))?.headers ?? Headers(fields: [])
+  }
+
   static func messageID(_ bytes: [UInt8]) -> String? {
     var start = 0
     var found: String?
@@ -29,3 +46,4 @@ enum HeaderScan {
 }
 
 import Foundation
+import MIME

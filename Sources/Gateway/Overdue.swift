@@ -1,5 +1,7 @@
 import Cases
 import Foundation
+import OpenPGP
+import Store
 
 /// Promises about to be broken, before they are: for `cases list --overdue` and the service's warnings.
 public enum Overdue {
@@ -20,5 +22,28 @@ public enum Overdue {
     case .triage: return c.triagedAt != nil
     case .fix: return c.fixedAt != nil
     }
+  }
+}
+
+extension Gateway {
+  /// Open cases' promises that are broken or due soon, for the service's log warnings.
+  public func promisesAtRisk(now: Date = Date()) async -> [(caseID: CaseID, promise: Promise)] {
+    guard let cases = try? await store.cases() else { return [] }
+    return cases.flatMap { c in
+      Overdue.promisesAtRisk(c, policy: configuration.timeline, warnWithin: configuration.overdueWarningWorkingDays, now: now)
+        .map { (c.id, $0) }
+    }
+  }
+
+  /// The report text of a case: stored, or (with `database.storeReportText` false) decrypted
+  /// again from the stored original, on demand, never written back.
+  public static func reportText(of record: CaseRecord, store: Store, configuration: GatewayConfiguration) async -> String? {
+    if let text = record.reportText { return text }
+    guard let bytes = try? await store.rawMailBytes(id: record.rawMailID) else { return nil }
+    let reader = ReportReader(engine: OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase),
+                              limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes,
+                              importAttachedKeys: false)
+    if case .report(let report) = await reader.read(bytes, receivedAt: record.case.timeline.receivedAt).outcome { return report.text }
+    return nil
   }
 }

@@ -181,25 +181,55 @@ public final class Store: Sendable {
 
   /// Queues a signed mail. An acknowledgement for a case that already has one
   /// returns the existing entry instead: one acknowledgement per case.
-  public func enqueue(_ mail: OutgoingMail, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
+  /// `held` keeps the mail for an admin (`outbox retry` releases it), e.g. over a rate limit.
+  public func enqueue(_ mail: OutgoingMail, held: Bool = false, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
     try await write { db in
       if mail.kind == .acknowledgement, let caseID = mail.caseID,
          let existing = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE case_id = ? AND kind = 'acknowledgement'",
                                          arguments: [caseID.description]) {
         return Self.outboxEntry(existing)
       }
+      // One "could not read" notice per mail.
+      if mail.kind == .notice, let rawMailID = mail.rawMailID,
+         let existing = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE raw_mail_id = ? AND kind = 'notice'", arguments: [rawMailID]) {
+        return Self.outboxEntry(existing)
+      }
       try db.execute(sql: """
         INSERT INTO outbox (case_id, raw_mail_id, kind, sender, recipient, message_id, message, state, created_at, next_attempt_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [mail.caseID?.description, mail.rawMailID, mail.kind.rawValue, mail.sender, mail.recipient,
-                         mail.messageID, Data(mail.message), now, now])
+                         mail.messageID, Data(mail.message), held ? "held" : "pending", now, now])
       let id = db.lastInsertedRowID
       if let caseID = mail.caseID {
         try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [mail.messageID, caseID.description])
       }
-      try Self.audit(db, caseID: mail.caseID, rawMailID: mail.rawMailID, actor: "gateway", action: "\(mail.kind.rawValue).queued",
-                     detail: "outbox \(id), Message-ID \(mail.messageID)")
+      try Self.audit(db, caseID: mail.caseID, rawMailID: mail.rawMailID, actor: "gateway",
+                     action: "\(mail.kind.rawValue).\(held ? "held" : "queued")",
+                     detail: "outbox \(id), Message-ID \(mail.messageID)\(held ? ", held for an admin (rate limit)" : "")")
       return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id])!)
+    }
+  }
+
+  /// How many mails went (or wait to go) to `recipient` since `since`: for the per-sender rate limit.
+  public func mailCount(to recipient: String, since: Date) async throws(StoreError) -> Int {
+    try await read { db in
+      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE lower(recipient) = lower(?) AND created_at >= ?",
+                       arguments: [recipient, since]) ?? 0
+    }
+  }
+
+  /// Makes a held or failed entry due again now (`meldpunt outbox retry`).
+  public func release(outboxID: Int64, actor: String, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
+    try await write { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID]) else {
+        throw StoreError.notFound("Outbox entry \(outboxID)")
+      }
+      let entry = Self.outboxEntry(row)
+      guard entry.state != .sent else { return entry }
+      try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [now, outboxID])
+      try Self.audit(db, caseID: entry.caseID, rawMailID: entry.rawMailID, actor: actor, action: "\(entry.kind.rawValue).released",
+                     detail: "outbox \(outboxID) was \(entry.state.rawValue)")
+      return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID])!)
     }
   }
 

@@ -74,7 +74,9 @@ struct CasesCommand: AsyncParsableCommand {
         try printJSON(CaseDetailJSON(record: record, events: events))
         return
       }
-      let configuration = try await options.loadConfiguration(readSecrets: false)
+      // The key passphrase is needed only to decrypt a report that is not stored in the clear.
+      let configuration = record.reportText == nil
+        ? try await options.loadConfiguration(readSecrets: true) : try await options.loadConfiguration(readSecrets: false)
       let followUps = try await store.followUps(caseID: caseID)
       let notes = try await store.notes(caseID: caseID)
       let changes = try await store.agreementChanges(caseID: caseID)
@@ -118,9 +120,9 @@ struct CasesCommand: AsyncParsableCommand {
         lines.append("Attachments:")
         for a in c.attachments { lines.append("  \(a.name ?? "(no name)")  \(a.type)  \(a.size) bytes\(a.encrypted ? "" : "  NOT encrypted")") }
       }
-      if let text = record.reportText {
+      if let text = await Gateway.reportText(of: record, store: store, configuration: configuration) {
         lines.append("")
-        lines.append("Report:")
+        lines.append(record.reportText == nil ? "Report (decrypted now from the stored original):" : "Report:")
         lines.append(text)
       }
       if !followUps.isEmpty {

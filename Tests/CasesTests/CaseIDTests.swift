@@ -89,35 +89,79 @@ import Testing
   }
 }
 
+/// The shipped templates (Config/templates → Sources/Gateway/Templates).
+enum ShippedTexts {
+  static func load(_ language: String) -> MailTexts {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Config/templates")
+    func read(_ name: String) -> String {
+      (try? String(contentsOf: dir.appendingPathComponent("\(name).\(language).txt"), encoding: .utf8)) ?? ""
+    }
+    return MailTexts(language: language, acknowledgement: MailTemplate(parsing: read("acknowledgement")),
+                     notice: MailTemplate(parsing: read("notice")), status: MailTemplate(parsing: read("status")),
+                     agreement: MailTemplate(parsing: read("agreement")), phrases: Phrasebook(parsing: read("phrases")))
+  }
+
+  static let facts = SenderFacts(organisation: "Example", policyURL: "https://example.org/policy", gatewayKey: "GATEWAYKEY")
+}
+
 @Suite struct AcknowledgementTests {
-  @Test func givesCaseDatesAndReceiptButTakesNoReportContent() {
+  static func make(_ verdict: Verdict, language: String = "en", scope: ScopeVerdict = .inScope) -> Acknowledgement {
     let received = TimelinePolicyTests.date("2026-11-26T10:00:00Z")
     let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: received, severity: nil)
+    return Acknowledgement(caseID: CaseID(year: 2026, number: 3), timeline: timeline, verdict: verdict,
+                           receipt: .init(sha256: String(repeating: "ab", count: 32), receivedAt: received,
+                                          signerFingerprint: "F00D", parts: verdict.parts),
+                           scope: scope, texts: ShippedTexts.load(language), facts: ShippedTexts.facts)
+  }
+
+  @Test func givesCaseDatesScopeAndReceiptInEnglish() {
     let verdict = Verdict(encryption: .full, signature: .valid(fingerprint: "F00D", userID: nil, matchesFrom: true),
                           parts: [PartVerdict(path: "/2/dec", contentType: "text/plain", encrypted: true, signed: true)])
-    let ack = Acknowledgement(caseID: CaseID(year: 2026, number: 3), timeline: timeline, verdict: verdict,
-                              receipt: .init(sha256: String(repeating: "ab", count: 32), receivedAt: received,
-                                             signerFingerprint: "F00D", parts: verdict.parts),
-                              organisation: "Example", policyURL: "https://example.org/policy")
-    #expect(ack.subject.contains("MP-2026-0003"))
-    #expect(ack.body.contains("2026-11-26 10:00:00 UTC"))
-    #expect(ack.body.contains("fix by 2027-01-25"))
-    #expect(ack.body.contains("assessment, with an expected fix date, by 2026-12-01"))
+    let ack = Self.make(verdict)
+    #expect(ack.subject == "[MP-2026-0003] Your vulnerability report was received")
+    #expect(ack.body.contains("2026-11-26 10:00 (UTC)"))
+    #expect(ack.body.contains("by 2027-01-25"))
+    #expect(ack.body.contains("by 2026-12-01"))
+    #expect(ack.body.contains("within the scope"))
     #expect(ack.body.contains(String(repeating: "ab", count: 32)))
     #expect(ack.body.contains("https://example.org/policy"))
     #expect(ack.body.contains("part /2/dec: encrypted, signed"))
+    #expect(ack.body.contains("will not take legal action"))
+    #expect(!ack.body.contains("{{"))
+  }
+
+  @Test func dutchReportersGetDutch() {
+    let ack = Self.make(Verdict(encryption: .full, signature: .none), language: "nl", scope: .unknown)
+    #expect(ack.subject.contains("ontvangen"))
+    #expect(ack.body.contains("Voorgestelde termijnen"))
+    #expect(ack.body.contains("ontvangen op 2026-11-26"))
+    #expect(!ack.body.contains("{{"))
+  }
+
+  @Test func theNoticeIsTheSameWhateverTheCause() {
+    let received = TimelinePolicyTests.date("2026-11-26T10:00:00Z")
+    let notice = Acknowledgement.unreadableNotice(receivedAt: received, texts: ShippedTexts.load("en"), facts: ShippedTexts.facts)
+    #expect(notice.body.contains("GATEWAYKEY"))
+    #expect(notice.body.contains("https://example.org/policy"))
+    #expect(!notice.body.contains("{{"))
   }
 }
 
 @Suite struct PlaintextAcknowledgementTests {
   @Test func aPlaintextReportIsAskedToEncryptFollowUps() {
-    let received = TimelinePolicyTests.date("2026-11-26T10:00:00Z")
-    let verdict = Verdict(encryption: .none, signature: .none, flags: [.plaintextReport])
-    let ack = Acknowledgement(caseID: CaseID(year: 2026, number: 9),
-                              timeline: TimelinePolicy.ncscDefault.propose(receivedAt: received, severity: nil),
-                              verdict: verdict, receipt: .init(sha256: "00", receivedAt: received, signerFingerprint: nil, parts: []),
-                              organisation: "Example", policyURL: nil)
-    #expect(ack.body.contains("not encrypted"))
+    let ack = AcknowledgementTests.make(Verdict(encryption: .none, signature: .none, flags: [.plaintextReport]))
+    #expect(ack.body.contains("was not encrypted"))
     #expect(ack.body.contains("encrypt any follow-up"))
+    #expect(ack.body.contains("GATEWAYKEY"))
+  }
+}
+
+@Suite struct MailTemplateTests {
+  @Test func fillsValuesAndDropsEmptyBlocks() {
+    let template = MailTemplate(parsing: "Subject: [{{case}}] hi\n\nA {{x}}\n{{#y}}\nshown {{y}}\n{{/y}}\n{{#z}}\nhidden\n{{/z}}\nend")
+    let rendered = template.render(["case": "MP-1", "x": "one", "y": "two"])
+    #expect(rendered.subject == "[MP-1] hi")
+    #expect(rendered.body == "A one\nshown two\nend")
   }
 }

@@ -153,9 +153,11 @@ struct CaseWorkTests {
     #expect(shown.stdoutText.contains("tess"))
     let history = try Self.json(try gateway.run(["cases", "export", id, "--json"]))["history"] as? [[String: Any]] ?? []
     #expect(history.contains { $0["action"] as? String == "state.changed" && $0["actor"] as? String == "tess" })
-    // acknowledgement ×2, agreement after the fix date change, reply
-    let mails = try environment.smtp.waitForMessages(count: 4, timeout: 10)
-    let last = try SignedMailCheck(mails[3].data, home: environment.reporterHome)
+    // acknowledgement ×2, status (triaged), agreement after the fix date change, reply
+    let mails = try environment.smtp.waitForMessages(count: 5, timeout: 10)
+    let status = try SignedMailCheck(mails[2].data, home: environment.reporterHome)
+    #expect(status.subject?.contains("triaged") == true)
+    let last = try SignedMailCheck(mails[4].data, home: environment.reporterHome)
     #expect(last.isEncrypted && last.signatureGood)
     #expect(last.text.contains("working on a fix"))
   }

@@ -90,7 +90,7 @@ struct WalkingSkeletonTests {
     #expect(!String(decoding: received[0].data, as: UTF8.self).contains(Self.canary))
   }
 
-  @Test("A mail encrypted to a key the gateway lacks is quarantined without an acknowledgement")
+  @Test("A mail encrypted to a key the gateway lacks is quarantined: no case, no acknowledgement, one signed notice without content")
   func undecryptableIsQuarantined() throws {
     let environment = try TestEnvironment.start()
     defer { environment.stop() }
@@ -106,7 +106,15 @@ struct WalkingSkeletonTests {
     #expect(try Self.caseList(gateway).isEmpty)
     #expect(try environment.dovecot.messages(in: "INBOX").isEmpty)
     #expect(try environment.dovecot.messages(in: "Quarantine").count == 1)
-    #expect(try environment.smtp.received().isEmpty)
+    let mails = try environment.smtp.waitForMessages(count: 1, timeout: 10)
+    #expect(mails.count == 1)
+    #expect(mails.first?.recipients == ["mallory@reporter.example"])
+    let notice = try SignedMailCheck(mails[0].data, home: environment.reporterHome)
+    #expect(notice.signatureGood)
+    #expect(notice.text.contains("could not read"))
+    #expect(notice.text.contains(environment.gatewayFingerprint))
+    #expect(!notice.text.contains("MP-"))
+    #expect(!String(decoding: mails[0].data, as: UTF8.self).contains(Self.canary))
     #expect(!run.stderr.contains(Self.canary))
   }
 

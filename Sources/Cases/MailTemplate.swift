@@ -1,0 +1,85 @@
+/// A mail text an organisation can edit: a `Subject:` first line, a blank line, then
+/// the body, with `{{name}}` placeholders and `{{#name}}…{{/name}}` blocks (each marker
+/// alone on its line) that appear only when `name` has a value.
+///
+/// Only values the gateway computed are ever put in: never report content.
+public struct MailTemplate: Sendable, Equatable {
+  public let subject: String
+  public let body: String
+
+  public init(parsing text: String) {
+    let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+    var lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if let first = lines.first, first.lowercased().hasPrefix("subject:") {
+      subject = first.dropFirst("subject:".count).trimmingCharacters(in: .whitespaces)
+      lines.removeFirst()
+      if lines.first?.isEmpty == true { lines.removeFirst() }
+    } else {
+      subject = ""
+    }
+    body = lines.joined(separator: "\n")
+  }
+
+  public func render(_ values: [String: String]) -> (subject: String, body: String) {
+    (Self.fill(subject, values), Self.fill(Self.blocks(body, values), values))
+  }
+
+  /// Keeps or drops `{{#name}}` blocks.
+  static func blocks(_ text: String, _ values: [String: String]) -> String {
+    var out: [String] = []
+    var hidden: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix("{{#"), trimmed.hasSuffix("}}") {
+        let name = String(trimmed.dropFirst(3).dropLast(2))
+        if (values[name] ?? "").isEmpty || !hidden.isEmpty { hidden.append(name) } else { hidden.append("") }
+        continue
+      }
+      if trimmed.hasPrefix("{{/"), trimmed.hasSuffix("}}") {
+        if !hidden.isEmpty { hidden.removeLast() }
+        continue
+      }
+      if hidden.allSatisfy(\.isEmpty) { out.append(String(line)) }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// Replaces `{{name}}` with its value; unknown names become empty.
+  static func fill(_ text: String, _ values: [String: String]) -> String {
+    var out = ""
+    var rest = Substring(text)
+    while let open = rest.range(of: "{{") {
+      out += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].range(of: "}}") else {
+        out += rest[open.lowerBound...]
+        return out
+      }
+      let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+      out += values[name] ?? ""
+      rest = rest[close.upperBound...]
+    }
+    return out + rest
+  }
+}
+
+/// The words templates fill in, per language: `key = text` lines, `#` comments.
+public struct Phrasebook: Sendable, Equatable {
+  public let phrases: [String: String]
+
+  public init(parsing text: String) {
+    var phrases: [String: String] = [:]
+    for line in text.split(whereSeparator: \.isNewline) {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
+      phrases[trimmed[..<equals].trimmingCharacters(in: .whitespaces)] = trimmed[trimmed.index(after: equals)...]
+        .trimmingCharacters(in: .whitespaces)
+    }
+    self.phrases = phrases
+  }
+
+  public subscript(_ key: String, _ values: [String: String] = [:]) -> String {
+    MailTemplate.fill(phrases[key] ?? key, values)
+  }
+}
+
+import Foundation
