@@ -8,22 +8,34 @@ public struct GatewaySetup: Sendable {
   public let binary: String
 
   /// Writes a config file for `environment` (IMAP over TLS with the test CA, plain SMTP on loopback).
-  public init(environment: TestEnvironment, binary: String, extra: [String: Any] = [:]) throws {
+  /// `extra` adds `gateway.*` keys; `sections` replaces whole sections (e.g. "mail").
+  public init(environment: TestEnvironment, binary: String, extra: [String: Any] = [:], sections: [String: Any] = [:]) throws {
     self.environment = environment
     self.binary = binary
     configPath = environment.directory + "/meldpunt.json"
     var gateway: [String: Any] = ["address": TestEnvironment.gatewayAddress, "organisation": "Example Organisation",
                                   "policyURL": "https://example.org/security-policy", "pollSeconds": 1]
     for (key, value) in extra { gateway[key] = value }
-    let config: [String: Any] = [
+    // One CA bundle for both test servers (each has its own self-signed certificate).
+    let bundle = environment.directory + "/ca-bundle.pem"
+    var pem = try [UInt8](Data(contentsOf: URL(fileURLWithPath: environment.dovecot.caFile)))
+    if let sinkCA = environment.smtp.caFile { pem += Array("\n".utf8) + (try [UInt8](Data(contentsOf: URL(fileURLWithPath: sinkCA)))) }
+    try Data(pem).write(to: URL(fileURLWithPath: bundle))
+    var smtp: [String: Any] = ["url": environment.smtp.url()]
+    if environment.smtp.caFile != nil {
+      smtp["user"] = environment.smtp.user
+      smtp["passwordFile"] = environment.smtp.passwordFile
+    }
+    var config: [String: Any] = [
       "imap": ["url": environment.dovecot.url(mailbox: "INBOX", tls: true), "user": environment.dovecot.user,
                "passwordFile": environment.dovecot.passwordFile],
-      "smtp": ["url": environment.smtp.url()],
+      "smtp": smtp,
       "gateway": gateway,
       "gnupg": ["home": environment.gatewayHome.path],
       "database": ["path": environment.directory + "/meldpunt.sqlite"],
-      "tls": ["caFile": environment.dovecot.caFile],
+      "tls": ["caFile": bundle],
     ]
+    for (section, values) in sections { config[section] = values }
     let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
     try data.write(to: URL(fileURLWithPath: configPath))
   }
