@@ -2,7 +2,7 @@
 # Installs the Debian packages Meldpunt builds against and tests with, if any is missing.
 # Used by `make demo`, `make test` and CI, so a new machine gets exactly what CI gets.
 set -eu
-PACKAGES="libgpgme-dev libcurl4-openssl-dev libsqlite3-dev pkg-config gnupg gpg-agent gpg-wks-client dovecot-imapd python3-aiosmtpd python3-jsonschema openssl curl ca-certificates"
+PACKAGES="libgpgme-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config gnupg gpg-agent gpg-wks-client dovecot-imapd python3-aiosmtpd python3-jsonschema openssl curl ca-certificates"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -18,16 +18,26 @@ enum Armor {
   /// Every armored block in `text`, in order. Unterminated blocks are ignored.
   static func blocks(in text: [UInt8]) -> [ArmorBlock] {
     var blocks: [ArmorBlock] = []
+    // Labels whose END line is missing from some point on: it is missing after every later
+    // BEGIN too, so the search is not repeated. Without this, a mail of nothing but BEGIN
+    // lines makes the search quadratic (hours for a few megabytes).
+    var unterminated: Set<String> = []
     var lineStart = 0
     var index = 0
     while index < text.count {
       // Only a BEGIN at the start of a line counts.
-      if index == lineStart, text.count - index >= begin.count, text[index..<(index + begin.count)].elementsEqual(begin),
-         let block = block(in: text, from: index) {
-        blocks.append(block)
-        index = block.range.upperBound
-        lineStart = index
-        continue
+      if index == lineStart, text.count - index >= begin.count, text[index..<(index + begin.count)].elementsEqual(begin) {
+        switch block(in: text, from: index, unterminated: unterminated) {
+        case .found(let block):
+          blocks.append(block)
+          index = block.range.upperBound
+          lineStart = index
+          continue
+        case .unterminated(let label):
+          unterminated.insert(label)
+        case .notArmor:
+          break
+        }
       }
       if text[index] == 0x0A { lineStart = index + 1 }
       index += 1
@@ -35,7 +45,9 @@ enum Armor {
     return blocks
   }
 
-  private static func block(in text: [UInt8], from start: Int) -> ArmorBlock? {
+  private enum Search { case found(ArmorBlock), unterminated(label: String), notArmor }
+
+  private static func block(in text: [UInt8], from start: Int, unterminated: Set<String>) -> Search {
     let headerEnd = text[start...].firstIndex(of: 0x0A) ?? text.count
     let header = String(decoding: text[start..<headerEnd], as: UTF8.self).trimmingTrailing()
     let kind: ArmorBlock.Kind
@@ -45,19 +57,20 @@ enum Armor {
     case "-----BEGIN PGP SIGNED MESSAGE-----": (kind, label) = (.signedMessage, "SIGNATURE")
     case "-----BEGIN PGP PUBLIC KEY BLOCK-----": (kind, label) = (.publicKey, "PUBLIC KEY BLOCK")
     case "-----BEGIN PGP SIGNATURE-----": (kind, label) = (.signature, "SIGNATURE")
-    default: return nil
+    default: return .notArmor
     }
+    guard !unterminated.contains(label) else { return .unterminated(label: label) }
     let endMarker = Array("-----END PGP \(label)-----".utf8)
     var lineStart = headerEnd + 1
     while lineStart < text.count {
       let lineEnd = text[lineStart...].firstIndex(of: 0x0A) ?? text.count
       if text.count - lineStart >= endMarker.count, text[lineStart..<(lineStart + endMarker.count)].elementsEqual(endMarker) {
         let end = min(lineEnd + 1, text.count)
-        return ArmorBlock(kind: kind, range: start..<end, normalized: normalize(text[start..<end]))
+        return .found(ArmorBlock(kind: kind, range: start..<end, normalized: normalize(text[start..<end])))
       }
       lineStart = lineEnd + 1
     }
-    return nil
+    return .unterminated(label: label)
   }
 
   /// Line ends to LF and trailing blanks removed from each line (gpg ignores trailing

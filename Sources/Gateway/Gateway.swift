@@ -15,6 +15,8 @@ public struct RunSummary: Sendable, Equatable {
   public var resumed = 0
   /// Mails added to an existing case instead of opening a new one.
   public var followUps = 0
+  /// A problem no retry will solve (a refused passphrase, a missing key, a refused login).
+  public var adminMustFix: String?
   /// Mails that could not be finished in this pass (they stay in the inbox and are retried).
   public var unfinished: [String] = []
   public init() {}
@@ -79,11 +81,14 @@ public final class Gateway: Sendable {
     return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, mail: mail, logger: logger)
   }
 
-  static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> String {
+  /// The key that signs: `gateway.signingKey`, else the newest usable secret key for the
+  /// gateway address (after `keys rotate` that is the new key; the old one still decrypts).
+  public static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> String {
     let keys: [KeyInfo]
     do { keys = try await engine.keys(matching: configuration.signingKey ?? configuration.address, secret: true) }
     catch { throw .openPGP(error) }
     let usable = keys.filter { $0.canSign && !$0.revoked && !$0.expired }
+      .sorted { ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast) }
     let match = configuration.signingKey == nil
       ? usable.first { $0.emails.contains { $0.caseInsensitiveCompare(configuration.address) == .orderedSame } }
       : usable.first
@@ -102,17 +107,20 @@ public final class Gateway: Sendable {
     do {
       entries = try await mailbox.list()
     } catch {
-      logger.error("Cannot read the inbox", metadata: ["error": "\(error)"])
+      // The service logs a change of state once (GatewayService), not every failed poll.
+      logger.debug("Cannot read the inbox", metadata: ["error": "\(error)"])
       summary.unfinished.append("inbox: \(error)")
       return summary
     }
+    await completeInterruptedMoves(inbox: entries)
     for entry in entries {
       summary.seen += 1
       do {
         try await process(entry, &summary)
       } catch {
-        logger.error("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(entry.uid)", "error": "\(error)"])
+        logger.debug("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(entry.uid)", "error": "\(error)"])
         summary.unfinished.append("UID \(entry.uid): \(error)")
+        if error.needsAdmin { summary.adminMustFix = error.description; break }
         if error.isTemporary, case .transport = error { break }
       }
     }
@@ -195,6 +203,7 @@ public final class Gateway: Sendable {
                                           severity: severity, details: details)
       } catch { throw .store(error) }
       FaultPoint.hit(.afterCase)
+      await rememberSigner(reading, address: report.reporterAddress, caseID: made.id)
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
                                            "pgp.signature": "\(reading.verdict.signature.name)"])
       summary.casesCreated.append(made.id.description)
@@ -305,16 +314,29 @@ public final class Gateway: Sendable {
       try await smtp.send(entry.message, from: configuration.address, to: [entry.recipient])
       FaultPoint.hit(.afterSend)
       try await store.markSent(outboxID: entry.id)
+      FaultPoint.hit(.afterRecord)
       log.info("Mail sent", metadata: ["outbox.id": "\(entry.id)", "outbox.kind": "\(entry.kind.rawValue)"])
       return true
     } catch let error as TransportError {
-      let retryAt: Date? = error.isTemporary ? Date().addingTimeInterval(Backoff.delay(attempt: entry.attempts + 1)) : nil
+      let retryAt: Date? = error.isTemporary
+        ? Date().addingTimeInterval(Backoff.delay(attempt: entry.attempts + 1, base: configuration.retrySeconds)) : nil
       log.warning("Sending failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)", "retry": "\(retryAt != nil)"])
       try? await store.markAttemptFailed(outboxID: entry.id, error: error.description, retryAt: retryAt)
       return false
     } catch {
       log.error("Could not record the sent mail", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
       return false
+    }
+  }
+
+  /// A move that was started before a crash and whose mail is no longer in the
+  /// inbox did happen: record it. (One still in the inbox is simply handled again.)
+  private func completeInterruptedMoves(inbox: [MailboxEntry]) async {
+    guard let pending = try? await store.unfinishedMoves(), !pending.isEmpty else { return }
+    let present = Set(inbox.map(\.uid))
+    for move in pending where move.uid.map({ !present.contains($0) }) ?? true {
+      try? await store.markFiled(rawMailID: move.id, folder: move.folder)
+      logger.info("Recorded a move that was interrupted", metadata: ["stage": "move", "folder": "\(move.folder)"])
     }
   }
 
@@ -341,6 +363,7 @@ public final class Gateway: Sendable {
   }
 
   private func move(_ uid: UInt32, to folder: String, rawMailID: Int64, log: Logger) async throws(GatewayError) {
+    do { try await store.markMoving(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
     do { try await mailbox.move(uid: uid, to: folder) } catch { throw .transport(error) }
     FaultPoint.hit(.afterMove)
     do { try await store.markFiled(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
@@ -362,10 +385,10 @@ public final class Gateway: Sendable {
   }
 }
 
-/// Retry delays for the outbox: 1 min, 2, 4 … capped at 1 hour.
+/// Retry delays for the outbox: base (default 1 min), 2×, 4× … capped at 1 hour.
 enum Backoff {
-  static func delay(attempt: Int) -> TimeInterval {
-    min(3600, 60 * pow(2, Double(max(0, min(attempt - 1, 10)))))
+  static func delay(attempt: Int, base: Int = 60) -> TimeInterval {
+    min(3600, Double(base) * pow(2, Double(max(0, min(attempt - 1, 10)))))
   }
 }
 

@@ -159,6 +159,7 @@ extension GatewayConfiguration {
     maxMailsPerSenderPerDay = reader.int(forKey: "mail.maxPerSenderPerDay", default: 10)
     safeHarbour = reader.string(forKey: "policy.safeHarbour")
     keyURL = reader.string(forKey: "gateway.keyURL")
+    retrySeconds = max(1, reader.int(forKey: "mail.retrySeconds", default: 60))
     // Fail at start, not at the first mail, when a template is missing.
     _ = try MailLibrary(directory: templatesDirectory, defaultLanguage: mailLanguage)
   }

@@ -48,6 +48,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var safeHarbour: String?
   /// `gateway.keyURL`: where the public key is published.
   public var keyURL: String?
+  /// `mail.retrySeconds`: the first retry delay of the outbox (then doubling, at most an hour).
+  public var retrySeconds = 60
 
   public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
               smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,

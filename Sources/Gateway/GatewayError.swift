@@ -25,6 +25,16 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
     }
   }
 
+  /// Whether only an admin can fix it: the service stops with this message rather than retry forever.
+  public var needsAdmin: Bool {
+    switch self {
+    case .openPGP(.passphraseRejected), .openPGP(.signingKeyUnusable), .openPGP(.engineUnavailable): return true
+    case .transport(.loginRefused): return true
+    case .noSigningKey, .unsafePermissions, .configuration: return true
+    default: return false
+    }
+  }
+
   /// Whether the problem may go away by itself (a server outage), so the service should retry.
   public var isTemporary: Bool {
     switch self {

@@ -3,6 +3,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
+/// Why the service stopped by itself.
+public struct ServiceStop: Error, CustomStringConvertible {
+  public let reason: String
+  public var description: String { reason }
+}
+
 /// `meldpunt run`: polls the inbox until a graceful shutdown (SIGTERM, SIGINT).
 ///
 /// A shutdown never interrupts a pass: the mail in hand is finished (committed,
@@ -23,6 +29,10 @@ public struct GatewayService: Service {
     var warned: [String: String] = [:]
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
       let summary = await gateway.processOnce()
+      if let fatal = summary.adminMustFix {
+        logger.critical("Stopping: an admin must fix this", metadata: ["problem": "\(fatal)"])
+        throw ServiceStop(reason: fatal)
+      }
       // Promises about to be broken, once per change of their state.
       for (caseID, promise) in await gateway.promisesAtRisk() {
         let key = "\(caseID)/\(promise.kind)"

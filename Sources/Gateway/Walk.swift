@@ -106,6 +106,10 @@ struct Walk {
       switch block.kind {
       case .message where PacketSniffer.kind(of: block.normalized) == .encrypted:
         try await decrypt(block.normalized, path: Self.sub(path, "inline"), depth: depth, mime: false, name: nil)
+      case .message where PacketSniffer.kind(of: block.normalized) == .unknown:
+        // A PGP MESSAGE block with no OpenPGP packet in it: as with PGP/MIME, the mail claims
+        // what it cannot show. Reading on would drop the block from the report without a trace.
+        throw .undecryptable(.corrupt, flags: [])
       case .message, .signedMessage:
         // Signed (not encrypted) data: readable by anyone, signed by someone.
         let result = try? await reader.engine.verifyInline(block.normalized)

@@ -30,7 +30,9 @@ public final class DovecotServer: Sendable {
   public let password: String
   /// The self-signed certificate (PEM) both ports present; use it as CA file.
   public let caFile: String
-  private let server: ServerProcess
+  /// The running dovecot; replaced by `restart()`.
+  private let servers: ServerBox
+  private var server: ServerProcess { servers.current }
 
   /// A file holding only the password (mode 0600), for `imap.passwordFile`-style settings.
   public var passwordFile: String { "\(directory)/password" }
@@ -49,7 +51,7 @@ public final class DovecotServer: Sendable {
     self.user = user
     self.password = password
     self.caFile = caFile
-    self.server = server
+    self.servers = ServerBox(server)
   }
 
   /// Starts a server and waits (polling connects, at most `timeout` seconds)
@@ -177,6 +179,17 @@ public final class DovecotServer: Sendable {
     server.stop()
   }
 
+  /// Starts Dovecot again on the same ports with the same mail (after `stop()`),
+  /// for outage tests.
+  public func restart(timeout: Double = 15) throws {
+    server.stop()
+    let fresh = try ServerProcess(
+      executable: "/usr/sbin/dovecot", arguments: ["-F", "-c", "\(directory)/dovecot.conf"],
+      logFile: "\(directory)/dovecot.stderr")
+    servers.current = fresh
+    try Self.waitUntilAccepting(ports: [plainPort, tlsPort], server: fresh, directory: directory, timeout: timeout)
+  }
+
   deinit {
     server.stop()
     TemporaryDirectory.remove(directory)
@@ -264,5 +277,18 @@ public final class DovecotServer: Sendable {
           + "DovecotServer writes Dovecot 2.3 configuration (2.4 needs auth_allow_cleartext and new passdb syntax)"
       )
     }
+  }
+}
+
+/// Holds the current dovecot process.
+///
+/// `@unchecked Sendable` is safe: `current` is only read or replaced under `lock`.
+final class ServerBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var process: ServerProcess
+  init(_ process: ServerProcess) { self.process = process }
+  var current: ServerProcess {
+    get { lock.withLock { process } }
+    set { lock.withLock { process = newValue } }
   }
 }

@@ -140,7 +140,7 @@ private let passphraseCallback: gpgme_passphrase_cb_t = { hook, _, _, previousWa
 /// A key copied out of a `gpgme_key_t` (which is released right away).
 struct GPGKey {
   struct UserID { let uid: String; let email: String; let revoked: Bool; let invalid: Bool }
-  struct Subkey { let fingerprint: String; let bits: Int; let canSign: Bool; let canEncrypt: Bool; let expires: Date?; let revoked: Bool; let expired: Bool }
+  struct Subkey { let fingerprint: String; let bits: Int; let canSign: Bool; let canEncrypt: Bool; let expires: Date?; let revoked: Bool; let expired: Bool; let created: Date? }
   let fingerprint: String
   let userIDs: [UserID]
   let subkeys: [Subkey]
@@ -165,7 +165,8 @@ struct GPGKey {
       subs.append(Subkey(fingerprint: s.fpr.map { String(cString: $0) } ?? "", bits: Int(s.length),
                          canSign: s.can_sign != 0, canEncrypt: s.can_encrypt != 0,
                          expires: s.expires > 0 ? Date(timeIntervalSince1970: TimeInterval(s.expires)) : nil,
-                         revoked: s.revoked != 0, expired: s.expired != 0))
+                         revoked: s.revoked != 0, expired: s.expired != 0,
+                         created: s.timestamp > 0 ? Date(timeIntervalSince1970: TimeInterval(s.timestamp)) : nil))
     }
     fingerprint = k.fpr.map { String(cString: $0) } ?? subs.first?.fingerprint ?? ""
     userIDs = uids

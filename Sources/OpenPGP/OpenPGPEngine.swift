@@ -10,7 +10,7 @@ import Foundation
 public struct OpenPGPEngine: Sendable {
   public let home: String
   /// Loopback passphrase for the gateway key, if it has one. Never logged.
-  private let passphrase: String?
+  let passphrase: String?
 
   public init(home: String, passphrase: String?) {
     self.home = home
@@ -181,7 +181,8 @@ public struct OpenPGPEngine: Sendable {
           hasSecret: key.hasSecret || secret,
           canSign: key.subkeys.contains { $0.canSign && !$0.revoked && !$0.expired },
           canEncrypt: key.subkeys.contains { $0.canEncrypt && !$0.revoked && !$0.expired },
-          expiresAt: primary?.expires, revoked: key.revoked, expired: key.expired)
+          expiresAt: primary?.expires, revoked: key.revoked, expired: key.expired, createdAt: primary?.created,
+          bits: primary?.bits ?? 0)
       }
     }
   }

@@ -80,4 +80,7 @@ public struct KeyInfo: Sendable, Equatable {
   public let expiresAt: Date?
   public let revoked: Bool
   public let expired: Bool
+  public let createdAt: Date?
+  /// Key length of the primary key in bits, and its algorithm name.
+  public let bits: Int
 }

@@ -135,6 +135,29 @@ enum Migrations {
           SELECT message_id, case_id FROM outbox WHERE case_id IS NOT NULL;
         """)
     }
+    migrator.registerMigration("v3 remember a move in progress") { db in
+      try db.execute(sql: "ALTER TABLE raw_mail ADD COLUMN moving_to TEXT")
+    }
+    migrator.registerMigration("v4 reporter keys and where they came from") { db in
+      try db.execute(sql: """
+        CREATE TABLE reporter_key (
+          fingerprint TEXT NOT NULL,
+          address TEXT NOT NULL,
+          source TEXT NOT NULL,
+          first_seen DATETIME NOT NULL,
+          last_seen DATETIME NOT NULL,
+          PRIMARY KEY (fingerprint, address)
+        );
+        CREATE TABLE key_event (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at DATETIME NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          detail TEXT NOT NULL
+        );
+        """)
+    }
     return migrator
   }
 }

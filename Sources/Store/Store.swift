@@ -24,6 +24,10 @@ public final class Store: Sendable {
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(10)
+      // Tests simulate a full disk by capping the database size (SQLITE_FULL).
+      if let pages = ProcessInfo.processInfo.environment["MELDPUNT_TEST_DB_MAX_PAGES"].flatMap(Int.init) {
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+      }
       writer = try DatabasePool(path: path, configuration: configuration)
       try Migrations.migrator.migrate(writer)
     } catch {
@@ -78,9 +82,27 @@ public final class Store: Sendable {
     try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
   }
 
+  /// Records that the mail is about to be moved to `folder`, so a crash between
+  /// the move and `markFiled` can be recognised and completed after a restart.
+  public func markMoving(rawMailID: Int64, folder: String) async throws(StoreError) {
+    try await write { db in
+      try db.execute(sql: "UPDATE raw_mail SET moving_to = ? WHERE id = ?", arguments: [folder, rawMailID])
+    }
+  }
+
+  /// Mails whose move was started but not recorded: (raw mail id, IMAP UID, folder).
+  public func unfinishedMoves() async throws(StoreError) -> [(id: Int64, uid: UInt32?, folder: String)] {
+    try await read { db in
+      try Row.fetchAll(db, sql: "SELECT id, imap_uid, moving_to FROM raw_mail WHERE moving_to IS NOT NULL").map {
+        (id: $0["id"], uid: ($0["imap_uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }, folder: $0["moving_to"])
+      }
+    }
+  }
+
   /// Records that the mail left the inbox.
   public func markFiled(rawMailID: Int64, folder: String) async throws(StoreError) {
     try await write { db in
+      try db.execute(sql: "UPDATE raw_mail SET moving_to = NULL WHERE id = ?", arguments: [rawMailID])
       // A quarantined mail stays quarantined: filing only completes a case.
       try db.execute(sql: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
       try Self.audit(db, caseID: try Self.caseID(db, rawMailID: rawMailID), rawMailID: rawMailID, actor: "gateway",

@@ -110,7 +110,13 @@ public final class IMAPMailbox: Sendable {
     let endpoint = self.endpoint
     return try await queue.run { () throws(TransportError) -> T in
       let curl = try state.handle(configuredFor: endpoint)
-      return try body(curl)
+      do throws(TransportError) {
+        return try body(curl)
+      } catch {
+        // After a broken connection start afresh: new connection, new login, new SELECT.
+        if error.isTemporary { state.reset() }
+        throw error
+      }
     }
   }
 

@@ -48,6 +48,23 @@ public final class SMTPSender: Sendable {
     }
   }
 
+  /// Connects, says EHLO, starts TLS and logs in as configured, then NOOP: sends nothing.
+  public func checkLogin() async throws(TransportError) {
+    let endpoint = self.endpoint
+    let state = self.state
+    try await queue.run { () throws(TransportError) in
+      let curl = try state.handle(configuredFor: endpoint)
+      try curl.set(CURLOPT_URL, endpoint.server)
+      try curl.set(CURLOPT_UPLOAD, 0)
+      try curl.set(CURLOPT_CUSTOMREQUEST, "NOOP")
+      try curl.set(CURLOPT_NOBODY, 1)
+      let code = curl.perform(write: nil, read: nil)
+      try curl.set(CURLOPT_CUSTOMREQUEST, nil)
+      try curl.set(CURLOPT_NOBODY, 0)
+      guard code == CURLE_OK else { throw endpoint.error(code, curl, command: "NOOP") }
+    }
+  }
+
   /// An address that can go into `MAIL FROM:<…>` without changing the command.
   static func isSafeAddress(_ address: String) -> Bool {
     guard !address.isEmpty, address.utf8.count <= 254 else { return false }

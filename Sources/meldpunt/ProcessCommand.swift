@@ -29,6 +29,7 @@ struct ProcessCommand: AsyncParsableCommand {
     print("Quarantined: \(summary.quarantined)")
     print("Acknowledgements sent: \(summary.acknowledgementsSent)")
     if summary.resumed > 0 { print("Resumed after an earlier interruption: \(summary.resumed)") }
+    if let fatal = summary.adminMustFix { print("An admin must fix this first: \(fatal)") }
     if !summary.unfinished.isEmpty {
       print("Not finished (left in the inbox, retried next time):")
       for line in summary.unfinished { print("  \(line)") }

@@ -1,0 +1,54 @@
+import CGPGME
+import Foundation
+
+/// The algorithms `meldpunt keys generate` offers.
+public enum KeyAlgorithm: String, Sendable, CaseIterable {
+  /// Ed25519 signing primary key with a Cv25519 encryption subkey: the default (no RSA padding oracle).
+  case ed25519
+  case rsa3072
+  case rsa4096
+
+  var primary: String { self == .ed25519 ? "ed25519" : rawValue }
+  var encryption: String { self == .ed25519 ? "cv25519" : rawValue }
+}
+
+/// Key management for `meldpunt keys`: generation and revocation in the key home.
+/// See https://www.gnupg.org/documentation/manuals/gpgme/Generating-Keys.html
+extension OpenPGPEngine {
+  /// Creates a signing primary key and an encryption subkey for `userID`, expiring after
+  /// `lifetime` seconds (0: never). Protected by the engine's passphrase, or by none.
+  public func generateKey(userID: String, algorithm: KeyAlgorithm, lifetime: Int) async throws(OpenPGPError) -> Fingerprint {
+    let (home, passphrase) = (self.home, self.passphrase)
+    return try await Self.blocking { () throws(OpenPGPError) -> Fingerprint in
+      let ctx = try GPGContext(home: home, passphrase: passphrase)
+      var flags = UInt32(GPGME_CREATE_SIGN | GPGME_CREATE_CERT | GPGME_CREATE_FORCE)
+      if passphrase == nil { flags |= UInt32(GPGME_CREATE_NOPASSWD) }
+      if lifetime == 0 { flags |= UInt32(GPGME_CREATE_NOEXPIRE) }
+      try GPGContext.check(gpgme_op_createkey(ctx.handle, userID, algorithm.primary, 0, UInt(lifetime), nil, flags), "gpgme_op_createkey")
+      guard let created = gpgme_op_genkey_result(ctx.handle)?.pointee.fpr.map({ String(cString: $0) }) else {
+        throw .gpgme(function: "gpgme_op_createkey", code: 0, message: "no fingerprint returned")
+      }
+      var key: gpgme_key_t?
+      try GPGContext.check(gpgme_get_key(ctx.handle, created, &key, 1), "gpgme_get_key")
+      defer { if let key { gpgme_key_unref(key) } }
+      var subFlags = UInt32(GPGME_CREATE_ENCR)
+      if passphrase == nil { subFlags |= UInt32(GPGME_CREATE_NOPASSWD) }
+      if lifetime == 0 { subFlags |= UInt32(GPGME_CREATE_NOEXPIRE) }
+      try GPGContext.check(gpgme_op_createsubkey(ctx.handle, key, algorithm.encryption, 0, UInt(lifetime), subFlags), "gpgme_op_createsubkey")
+      return Fingerprint(created)
+    }
+  }
+
+  /// Revokes a key with the revocation certificate gpg made when the key was created
+  /// (`openpgp-revocs.d/<fingerprint>.rev` in the key home).
+  public func revoke(_ fingerprint: Fingerprint) async throws(OpenPGPError) {
+    let path = "\(home)/openpgp-revocs.d/\(fingerprint.hex).rev"
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .gpgme(function: "revoke", code: 0, message: "no revocation certificate at \(path); revoke with gpg --gen-revoke instead")
+    }
+    // gpg writes a ':' before the armor line so the file is not imported by accident.
+    let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: ":-----BEGIN PGP PUBLIC KEY BLOCK-----",
+                                                                          with: "-----BEGIN PGP PUBLIC KEY BLOCK-----")
+    _ = try await importKeys(Array(text.utf8))
+  }
+}
