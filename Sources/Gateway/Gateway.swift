@@ -74,7 +74,9 @@ public final class Gateway: Sendable {
     do { store = try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) }
     catch { throw .store(error) }
     let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-    let signer = try await resolveSigner(configuration, engine: engine)
+    // The key made last by `keys generate`/`keys rotate` signs (creation times have one-second steps).
+    let latest = try? await store.keyEvents().last { $0.action == "rotated" || $0.action == "generated" }?.fingerprint
+    let signer = try await resolveSigner(configuration, engine: engine, preferred: latest)
     let mail: MailLibrary
     do { mail = try MailLibrary(directory: configuration.templatesDirectory, defaultLanguage: configuration.mailLanguage) }
     catch { throw .configuration(error) }
@@ -83,14 +85,16 @@ public final class Gateway: Sendable {
 
   /// The key that signs: `gateway.signingKey`, else the newest usable secret key for the
   /// gateway address (after `keys rotate` that is the new key; the old one still decrypts).
-  public static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> String {
+  public static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine,
+                                   preferred: String? = nil) async throws(GatewayError) -> String {
     let keys: [KeyInfo]
     do { keys = try await engine.keys(matching: configuration.signingKey ?? configuration.address, secret: true) }
     catch { throw .openPGP(error) }
     let usable = keys.filter { $0.canSign && !$0.revoked && !$0.expired }
       .sorted { ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast) }
+    let forAddress = usable.filter { $0.emails.contains { $0.caseInsensitiveCompare(configuration.address) == .orderedSame } }
     let match = configuration.signingKey == nil
-      ? usable.first { $0.emails.contains { $0.caseInsensitiveCompare(configuration.address) == .orderedSame } }
+      ? forAddress.first { $0.fingerprint.hex == preferred } ?? forAddress.first
       : usable.first
     guard let match else { throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome) }
     return match.fingerprint.hex

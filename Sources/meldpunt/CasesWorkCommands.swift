@@ -93,23 +93,40 @@ extension CasesCommand {
 
   struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write one case as a JSON document (schema: Config/schemas/case-export.schema.json).")
+      abstract: "Write one case as JSON (--json, for scripts and webhooks), a CSAF 2.0 advisory (--csaf) or an OSV record (--osv).",
+      discussion: "--json holds the report text (confidential); --csaf and --osv are for disclosure and hold none of it.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: ArgumentHelp("The case id.", valueName: "id")) var id: String
-    @Flag(help: "JSON (the only format so far; CSAF and OSV follow).") var json = false
+    @Flag(help: "The case as JSON (schema: Config/schemas/case-export.schema.json).") var json = false
+    @Flag(help: "A CSAF 2.0 document, profile csaf_security_advisory.") var csaf = false
+    @Flag(help: "An OSV record.") var osv = false
 
     func validate() throws {
       if CaseID(id) == nil { throw ValidationError("'\(id)' is not a case id; they look like MP-2026-0001.") }
-      if !json { throw ValidationError("Choose a format: --json.") }
+      if [json, csaf, osv].filter({ $0 }).count != 1 { throw ValidationError("Choose one format: --json, --csaf or --osv.") }
     }
 
     func run() async throws {
       let configuration = try await options.loadConfiguration(readSecrets: false)
       let store = try await options.openStore()
-      guard let export = try await CaseExport.load(CaseID(id)!, store: store, policy: configuration.timeline, scores: CaseScoring.score) else {
+      let caseID = CaseID(id)!
+      guard let record = try await store.caseRecord(caseID) else {
         throw Failure("No case \(id). `meldpunt cases list` shows the cases there are.")
       }
-      FileHandle.standardOutput.write(Data(export.json() + [0x0A]))
+      let output: [UInt8]
+      if csaf {
+        let publication = try? await PublicationConfiguration.load(path: options.configPath, environment: ProcessInfo.processInfo.environment)
+        let namespace = publication?.baseURL ?? configuration.policyURL ?? "https://\(configuration.domain)"
+        output = CSAFDocument(case: record.case, publisher: CSAFPublisher(name: configuration.organisation, namespace: namespace)).json()
+      } else if osv {
+        output = OSVRecord(case: record.case, organisation: configuration.organisation, advisoryURL: configuration.policyURL).json()
+      } else {
+        guard let export = try await CaseExport.load(caseID, store: store, policy: configuration.timeline, scores: CaseScoring.score) else {
+          throw Failure("No case \(id).")
+        }
+        output = export.json()
+      }
+      FileHandle.standardOutput.write(Data(output + [0x0A]))
     }
   }
 

@@ -14,5 +14,5 @@ struct Meldpunt: AsyncParsableCommand {
       read only from files (imap.passwordFile, smtp.passwordFile, gnupg.passphraseFile) or from \
       MELDPUNT_IMAP_PASSWORD, MELDPUNT_SMTP_PASSWORD and MELDPUNT_GNUPG_PASSPHRASE, never from the config file.
       """,
-    subcommands: [InitCommand.self, ProcessCommand.self, RunCommand.self, CasesCommand.self, QuarantineCommand.self, OutboxCommand.self, KeysCommand.self, DoctorCommand.self, InspectCommand.self])
+    subcommands: [InitCommand.self, ProcessCommand.self, RunCommand.self, CasesCommand.self, QuarantineCommand.self, OutboxCommand.self, KeysCommand.self, PublishCommand.self, ReportCommand.self, DoctorCommand.self, InspectCommand.self])
 }

@@ -7,13 +7,13 @@ import Testing
 @Suite("Fuzz regressions: armor")
 struct ArmorFuzzRegressionTests {
   /// BEGIN lines without any END made `Armor.blocks` search to the end of the text once per
-  /// BEGIN: 224 KB took 2.7 s and a 5 MB mail stalled the gateway. Now the search for a
+  /// BEGIN: 224 KB took 2.7 s (optimised build), 1.6 MB far longer, and a 5 MB mail stalled the gateway. Now the search for a
   /// label's END is done once.
   @Test("A flood of BEGIN lines without END is read in linear time")
   func beginFlood() {
     var text: [UInt8] = []
     let lines = [Array("-----BEGIN PGP MESSAGE-----\n".utf8), Array("-----BEGIN PGP SIGNED MESSAGE-----\r\n".utf8)]
-    for n in 0..<200_000 { text += lines[n % 2] }
+    for n in 0..<50_000 { text += lines[n % 2] }
     let start = ContinuousClock.now
     #expect(Armor.blocks(in: text).isEmpty)
     #expect(ContinuousClock.now - start < .seconds(5))
