@@ -1,7 +1,7 @@
 # The two commands a new user needs: `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test clean bench fuzz
 
 deps:
 	@sh scripts/install-deps.sh
@@ -22,3 +22,12 @@ test: deps
 
 clean:
 	rm -rf .build
+
+# Speed and memory against the floor (gpg and curl on the same mails); see BENCHMARKS.md.
+bench: deps
+	$(SWIFT) build -c release --product meldpunt --product meldpunt-bench
+	$(SWIFT) run -c release --skip-build meldpunt-bench --meldpunt $$($(SWIFT) build -c release --show-bin-path)/meldpunt $(BENCH_ARGS)
+
+# Bounded libFuzzer runs of the parsers (FUZZ_SECONDS each, default 60).
+fuzz: deps
+	sh scripts/fuzz.sh

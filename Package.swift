@@ -52,6 +52,8 @@ let package = Package(
     // Real-server harness shared by the integration tests and `make demo`.
     .target(name: "MeldpuntTesting", dependencies: ["MIME"], swiftSettings: strict),
     .executableTarget(name: "meldpunt-demo", dependencies: ["MeldpuntTesting"], swiftSettings: strict),
+    // `make bench`: the pipeline against the floor of gpg and curl on the same mails.
+    .executableTarget(name: "meldpunt-bench", dependencies: ["MeldpuntTesting"], swiftSettings: strict),
 
     .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: strict),
     .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),

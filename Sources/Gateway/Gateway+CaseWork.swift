@@ -31,7 +31,11 @@ extension Gateway {
       }
       _ = try await sendAgreement(for: caseID, changes: changes, replyTo: nil, by: actor, log: logger)
     }
-    if result.before.state != result.after.state { try await sendStatus(for: result.after, log: logger) }
+    if result.before.state != result.after.state {
+      try await sendStatus(for: result.after, log: logger)
+      await notifyTeam(.state, caseID: caseID)
+      await queueWebhooks(.stateChange, caseID: caseID)
+    }
     return UpdateResult(before: result.before, after: result.after)
   }
 }

@@ -31,6 +31,8 @@ extension Gateway {
                                   domain: configuration.domain)
     message.attachments = attachments
     let built: (bytes: [UInt8], messageID: String)
+    let signStart = ContinuousClock.now
+    defer { clock.add(.sign, since: signStart) }
     do {
       if let key = await reporterKey(for: target) {
         built = try await message.encrypted(by: signer, to: [key], engine: engine)

@@ -45,6 +45,9 @@ public final class Gateway: Sendable {
   let signer: String
   let logger: Logger
   let mail: MailLibrary
+  let webhookSender: WebhookSender
+  /// Time per pipeline stage.
+  public let clock = StageClock()
   /// What every reporter mail may say about the organisation.
   var facts: SenderFacts {
     SenderFacts(organisation: configuration.organisation, policyURL: configuration.policyURL, gatewayKey: signer,
@@ -54,6 +57,7 @@ public final class Gateway: Sendable {
   init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, mail: MailLibrary, logger: Logger) {
     self.configuration = configuration
     self.mail = mail
+    webhookSender = WebhookSender(caFile: configuration.imap.caFile)
     self.store = store
     self.engine = engine
     self.signer = signer
@@ -80,6 +84,13 @@ public final class Gateway: Sendable {
     let mail: MailLibrary
     do { mail = try MailLibrary(directory: configuration.templatesDirectory, defaultLanguage: configuration.mailLanguage) }
     catch { throw .configuration(error) }
+    // The team's keys are part of the config: import them (again) at every start.
+    for file in configuration.team.keyFiles {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw .configuration(.unreadableFile(key: "team.keyFiles", path: file, detail: "the file does not exist or cannot be read"))
+      }
+      do { _ = try await engine.importKeys([UInt8](data)) } catch { throw .openPGP(error) }
+    }
     return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, mail: mail, logger: logger)
   }
 
@@ -142,6 +153,8 @@ public final class Gateway: Sendable {
       return
     }
     let bytes: [UInt8]
+    let fetchStart = ContinuousClock.now
+    defer { clock.add(.fetch, since: fetchStart) }
     do { bytes = try await mailbox.fetch(uid: entry.uid, limit: configuration.maxMessageBytes) }
     catch let error where error == .messageTooLarge(uid: entry.uid, limit: configuration.maxMessageBytes) {
       try await quarantineUnfetched(entry, log: log)
@@ -153,6 +166,8 @@ public final class Gateway: Sendable {
     // 2. Store the raw mail before anything else.
     let sha = ReportReader.sha256(bytes)
     let stored: (mail: RawMail, isNew: Bool)
+    let storeStart = ContinuousClock.now
+    defer { clock.add(.store, since: storeStart) }
     do {
       stored = try await store.storeRawMail(bytes, sha256: sha, messageID: HeaderScan.messageID(bytes), receivedAt: Date(), imapUID: entry.uid)
     } catch { throw .store(error) }
@@ -182,7 +197,9 @@ public final class Gateway: Sendable {
 
   private func read(_ raw: RawMail, bytes: [UInt8], uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
     // 3. Read.
+    let readStart = ContinuousClock.now
     let reading = await reader.read(bytes, receivedAt: raw.receivedAt)
+    clock.add(.decryptVerify, since: readStart)
     FaultPoint.hit(.afterDecrypt)
     switch reading.outcome {
     case .undecryptable(let reason):
@@ -195,10 +212,13 @@ public final class Gateway: Sendable {
       if let target = try await followedCase(report) {
         try await recordFollowUp(report, reading: reading, raw: raw, on: target, log: log)
         summary.followUps += 1
+        await notifyTeam(.followUp, caseID: target.id)
+        await queueWebhooks(.followUp, caseID: target.id)
         try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
         return
       }
       // 4. The case, with its audit event, in one transaction.
+      let caseStart = ContinuousClock.now
       let (details, severity) = await details(for: report)
       let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
       let made: Case
@@ -208,10 +228,13 @@ public final class Gateway: Sendable {
       } catch { throw .store(error) }
       FaultPoint.hit(.afterCase)
       await rememberSigner(reading, address: report.reporterAddress, caseID: made.id)
+      clock.add(.case, since: caseStart)
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
                                            "pgp.signature": "\(reading.verdict.signature.name)"])
       summary.casesCreated.append(made.id.description)
       try await acknowledgeAndFile(made, raw: raw, reading: reading, uid: uid, summary: &summary, log: log)
+      await notifyTeam(.newCase, caseID: made.id)
+      await queueWebhooks(.newCase, caseID: made.id)
     }
   }
 
@@ -315,7 +338,13 @@ public final class Gateway: Sendable {
   /// Sends one outbox entry and records the result. Returns whether it went out.
   func deliver(_ entry: OutboxEntry, log: Logger) async -> Bool {
     do {
-      try await smtp.send(entry.message, from: configuration.address, to: [entry.recipient])
+      let sendStart = ContinuousClock.now
+      if entry.kind == .webhook {
+        try await postWebhook(entry)
+      } else {
+        try await smtp.send(entry.message, from: configuration.address, to: [entry.recipient])
+      }
+      clock.add(.send, since: sendStart)
       FaultPoint.hit(.afterSend)
       try await store.markSent(outboxID: entry.id)
       FaultPoint.hit(.afterRecord)
@@ -367,6 +396,8 @@ public final class Gateway: Sendable {
   }
 
   private func move(_ uid: UInt32, to folder: String, rawMailID: Int64, log: Logger) async throws(GatewayError) {
+    let moveStart = ContinuousClock.now
+    defer { clock.add(.move, since: moveStart) }
     do { try await store.markMoving(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
     do { try await mailbox.move(uid: uid, to: folder) } catch { throw .transport(error) }
     FaultPoint.hit(.afterMove)

@@ -43,7 +43,9 @@ public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// `timeline.acknowledgeWorkingDays`, `timeline.maxExtensionDays`, `timeline.disclosureDelayDays`,
 /// `timeline.extraHolidays`, `timeline.dutchHolidays`, `timeline.timeZone`, `timeline.warnWorkingDays`,
 /// `scope.inScope`, `scope.outOfScope`, `mail.language`, `mail.templatesDirectory`,
-/// `mail.noticeOnUnreadable`, `mail.statusMails`, `mail.maxPerSenderPerDay`, `policy.safeHarbour`, `gateway.keyURL`.
+/// `mail.noticeOnUnreadable`, `mail.statusMails`, `mail.maxPerSenderPerDay`, `mail.retrySeconds`, `policy.safeHarbour`,
+/// `gateway.keyURL`, `team.addresses`, `team.keyFiles`, `team.withoutKey`, `webhooks.names`,
+/// `webhooks.<name>.url`, `webhooks.<name>.secretFile`, `webhooks.<name>.events`.
 /// Secrets only from files or the environment: `MELDPUNT_IMAP_PASSWORD`,
 /// `MELDPUNT_SMTP_PASSWORD`, `MELDPUNT_GNUPG_PASSPHRASE`.
 public enum ConfigurationLoader {
@@ -160,6 +162,30 @@ extension GatewayConfiguration {
     safeHarbour = reader.string(forKey: "policy.safeHarbour")
     keyURL = reader.string(forKey: "gateway.keyURL")
     retrySeconds = max(1, reader.int(forKey: "mail.retrySeconds", default: 60))
+    team.addresses = reader.stringArray(forKey: "team.addresses") ?? []
+    team.keyFiles = (reader.stringArray(forKey: "team.keyFiles") ?? []).map { $0.hasPrefix("/") ? $0 : baseDirectory + "/" + $0 }
+    team.withoutKey = reader.string(forKey: "team.withoutKey", default: "summary")
+    guard ["summary", "nothing"].contains(team.withoutKey) else {
+      throw .invalid(key: "team.withoutKey", detail: "use summary or nothing")
+    }
+    for address in team.addresses where !MailAddress.plausible(address) {
+      throw .invalid(key: "team.addresses", detail: "\(address) is not a plain mail address")
+    }
+    for name in reader.stringArray(forKey: "webhooks.names") ?? [] {
+      let url = try required("webhooks.\(name).url")
+      guard let secret = try secret("webhooks.\(name).secret") ?? (readSecrets ? nil : "") else {
+        throw .missing(key: "webhooks.\(name).secretFile")
+      }
+      let names = reader.stringArray(forKey: ConfigKey("webhooks.\(name).events")) ?? WebhookConfiguration.Event.allCases.map(\.rawValue)
+      var events: Set<WebhookConfiguration.Event> = []
+      for event in names {
+        guard let parsed = WebhookConfiguration.Event(rawValue: event) else {
+          throw .invalid(key: "webhooks.\(name).events", detail: "\(event) is not one of newCase, followUp, stateChange, overdue")
+        }
+        events.insert(parsed)
+      }
+      webhooks.append(WebhookConfiguration(name: name, url: url, secret: secret, events: events))
+    }
     // Fail at start, not at the first mail, when a template is missing.
     _ = try MailLibrary(directory: templatesDirectory, defaultLanguage: mailLanguage)
   }

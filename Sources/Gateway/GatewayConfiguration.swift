@@ -50,6 +50,10 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var keyURL: String?
   /// `mail.retrySeconds`: the first retry delay of the outbox (then doubling, at most an hour).
   public var retrySeconds = 60
+  /// The security team: who gets each case as a structured ticket.
+  public var team = TeamConfiguration()
+  /// `webhooks.names` and `webhooks.<name>.*`: receivers of the case JSON.
+  public var webhooks: [WebhookConfiguration] = []
 
   public init(imap: ServerEndpoint, processedFolder: String = "Processed", quarantineFolder: String = "Quarantine",
               smtp: ServerEndpoint, address: String, organisation: String = "example.org", policyURL: String? = nil,
@@ -87,5 +91,32 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   /// The domain part of `address`, for Message-IDs.
   public var domain: String {
     address.split(separator: "@").last.map(String.init) ?? "meldpunt.invalid"
+  }
+}
+
+/// `team.addresses`, `team.keyFiles`, `team.withoutKey`.
+public struct TeamConfiguration: Sendable {
+  /// Where tickets go; each gets its own mail, encrypted to the keys that carry that address.
+  public var addresses: [String] = []
+  /// Public key files of the team members, imported into the key home at start.
+  public var keyFiles: [String] = []
+  /// For an address without a usable key: "summary" (no report content) or "nothing".
+  public var withoutKey: String = "summary"
+  public init() {}
+}
+
+/// One webhook: `webhooks.<name>.url`, `.secretFile`, `.events` (newCase, followUp, stateChange, overdue).
+public struct WebhookConfiguration: Sendable {
+  public enum Event: String, Sendable, CaseIterable { case newCase, followUp, stateChange, overdue }
+  public var name: String
+  public var url: String
+  /// The HMAC-SHA256 secret (from a file or `MELDPUNT_WEBHOOKS_<NAME>_SECRET`); never logged.
+  public var secret: String
+  public var events: Set<Event>
+  public init(name: String, url: String, secret: String, events: Set<Event>) {
+    self.name = name
+    self.url = url
+    self.secret = secret
+    self.events = events
   }
 }

@@ -14,8 +14,13 @@ enum HeaderScan {
       }
       index += 1
     }
-    let block = Array(bytes[..<end]) + Array("\r\n\r\n".utf8)
-    return (try? MIMEMessage.parse(block))?.headers ?? Headers(fields: [])
+    // A header block over the limit is cut at its last whole line: the fields that
+    // address a reply (From, Auto-Submitted, List-Id …) come first in practice.
+    var cut = end
+    if end == limit, let lastLF = bytes[..<end].lastIndex(of: 0x0A) { cut = lastLF + 1 }
+    let block = Array(bytes[..<cut]) + Array("\r\n\r\n".utf8)
+    let relaxed = MIMELimits(maxHeaderBytes: 2 * 256 * 1024)
+    return (try? MIMEMessage.parse(block, limits: relaxed))?.headers ?? Headers(fields: [])
   }
 
   static func messageID(_ bytes: [UInt8]) -> String? {

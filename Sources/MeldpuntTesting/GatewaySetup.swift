@@ -121,7 +121,8 @@ public final class RunningGateway: @unchecked Sendable {
   private let process: Process
   public let logFile: String
 
-  init(binary: String, arguments: [String], environment: [String: String], logFile: String) throws {
+  /// Starts any program in the background with all signals unblocked (so `stop()` works from tests).
+  public init(binary: String, arguments: [String], environment: [String: String], logFile: String) throws {
     self.logFile = logFile
     FileManager.default.createFile(atPath: logFile, contents: nil)
     let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))

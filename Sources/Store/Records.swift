@@ -25,7 +25,7 @@ public struct RawMail: Sendable, Equatable {
 
 /// A mail waiting to be sent (or sent), stored as the exact signed bytes.
 public struct OutboxEntry: Sendable, Equatable {
-  public enum Kind: String, Sendable, Codable { case acknowledgement, notice, status, reply, agreement }
+  public enum Kind: String, Sendable, Codable { case acknowledgement, notice, status, reply, agreement, team, webhook }
   public enum State: String, Sendable, Codable { case pending, sent, failed, held }
 
   public let id: Int64

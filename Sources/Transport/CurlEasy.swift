@@ -63,6 +63,8 @@ final class CurlEasy {
     if let read {
       _ = mp_curl_setopt_io(handle, CURLOPT_READFUNCTION, curlRead)
       _ = mp_curl_setopt_ptr(handle, CURLOPT_READDATA, Unmanaged.passUnretained(read).toOpaque())
+    } else {
+      _ = mp_curl_setopt_ptr(handle, CURLOPT_READDATA, nil)
     }
     // The sink and source are retained by the caller's stack frame for the whole call.
     let code = withExtendedLifetime((write, read)) { curl_easy_perform(handle) }

@@ -13,6 +13,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
   case commandFailed(server: String, command: String, detail: String)
   /// An SMTP reply: `temporary` for 4xx (retry later), else permanent (5xx).
   case smtpRejected(server: String, code: Int, temporary: Bool, detail: String)
+  /// A webhook receiver answered with an HTTP error status.
+  case httpRejected(server: String, status: Int, temporary: Bool)
   /// A message was larger than the configured limit and was not downloaded.
   case messageTooLarge(uid: UInt32, limit: Int)
   /// The server's answer could not be understood.
@@ -29,6 +31,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
       return "\(server) refused \(command): \(detail)."
     case .smtpRejected(let server, let code, let temporary, let detail):
       return "\(server) answered \(code) (\(temporary ? "temporary, will retry" : "permanent")): \(detail)."
+    case .httpRejected(let server, let status, let temporary):
+      return "\(server) answered HTTP \(status) (\(temporary ? "temporary, will retry" : "refused; check the webhook's URL and secret"))."
     case .messageTooLarge(let uid, let limit):
       return "Message UID \(uid) is larger than the limit of \(limit) bytes (`limits.maxMessageBytes`); it was left in the mailbox."
     case .unexpectedResponse(let server, let command):
@@ -41,6 +45,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     switch self {
     case .unreachable: return true
     case .smtpRejected(_, _, let temporary, _): return temporary
+    case .httpRejected(_, _, let temporary): return temporary
     default: return false
     }
   }
