@@ -28,7 +28,7 @@ let package = Package(
     ], swiftSettings: strict),
     .target(name: "MIME", swiftSettings: strict),
     .target(name: "OpenPGP", dependencies: [
-      "CGPGME", .product(name: "Logging", package: "swift-log"),
+      "CGPGME", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     .target(name: "Cases", swiftSettings: strict),
     .target(name: "Store", dependencies: [

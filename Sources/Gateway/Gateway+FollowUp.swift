@@ -69,7 +69,8 @@ extension Gateway {
   /// Keeps track of which key signed for which address, and flags a second key for one address.
   func rememberSigner(_ reading: Reading, address: String, caseID: CaseID) async {
     guard case .valid(let fpr, _, true) = reading.verdict.signature else { return }
-    let source: ReporterKey.Source = reading.verdict.flags.contains(.attachedKeyImported) ? .attachment : .admin
+    let source: ReporterKey.Source = reading.importedKeySource == "autocrypt" ? .autocrypt
+      : reading.verdict.flags.contains(.attachedKeyImported) ? .attachment : .admin
     guard let others = try? await store.recordReporterKey(fpr, address: address, source: source), !others.isEmpty else { return }
     _ = try? await store.addNote(caseID: caseID, actor: "gateway",
                                  text: "The reporter's address \(address) now has more than one key (\(([fpr] + others).joined(separator: ", "))). Mail to the reporter is only encrypted to the key pinned to this case; an admin should check which key is genuine (`meldpunt keys list`).")

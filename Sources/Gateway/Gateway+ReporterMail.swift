@@ -19,7 +19,9 @@ extension Gateway {
     if let pinned = target.reporterFingerprint, let key = usable.first(where: { $0.fingerprint.hex == pinned }) {
       return key.fingerprint.hex
     }
-    return usable.count == 1 ? usable[0].fingerprint.hex : nil
+    if usable.count == 1 { return usable[0].fingerprint.hex }
+    // Several candidates: never guess. None at all: ask the reporter's domain.
+    return usable.isEmpty ? await lookUpWKD(target.reporterAddress) : nil
   }
 
   /// Builds, signs (and encrypts when possible) and queues one mail to the reporter of `target`.

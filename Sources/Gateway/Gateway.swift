@@ -46,6 +46,7 @@ public final class Gateway: Sendable {
   let logger: Logger
   let mail: MailLibrary
   let webhookSender: WebhookSender
+  let wkdMisses = AddressSet()
   /// Time per pipeline stage.
   public let clock = StageClock()
   /// What every reporter mail may say about the organisation.

@@ -26,6 +26,8 @@ public struct Reading: Sendable {
   public let autoReplyHeaders: AutoReplyHeaders
   /// Keys found in the mail (`application/pgp-keys` parts, armored key blocks).
   public let attachedKeys: [[UInt8]]
+  /// Where a key the reader imported came from: "attachment" or "autocrypt".
+  public var importedKeySource: String? = nil
   public let attachments: [Attachment]
 }
 
@@ -98,22 +100,32 @@ public struct ReportReader: Sendable {
 
     var walk = Walk(reader: self, from: from)
     var failure = await walk.run(message)
-    var imported = false
-    // A signer we do not know may have attached its key: import it and judge again.
-    if failure == nil, importAttachedKeys, !walk.keys.isEmpty, walk.signatureChecks.contains(where: { $0.status == .unknownKey }) {
+    var imported: String?
+    // A signer we do not know may have attached its key, or sent it in an Autocrypt
+    // header: import it and judge again. An Autocrypt key counts only for its own address
+    // and only when this very message is signed by it.
+    let unknown = walk.signatureChecks.filter { $0.status == .unknownKey }.compactMap(\.fingerprint)
+    if failure == nil, importAttachedKeys, !unknown.isEmpty {
       var fingerprints: [Fingerprint] = []
       for key in walk.keys { fingerprints += (try? await engine.importKeys(key)) ?? [] }
-      if !fingerprints.isEmpty {
-        imported = true
+      if !fingerprints.isEmpty { imported = "attachment" }
+      if fingerprints.isEmpty, let autocrypt = Self.autocryptKey(headers, from: from),
+         let fingerprint = KeyData.primaryFingerprint(autocrypt), unknown.contains(where: { $0.matches(fingerprint) }) {
+        fingerprints = (try? await engine.importKeys(autocrypt)) ?? []
+        if !fingerprints.isEmpty { imported = "autocrypt" }
+      }
+      if imported != nil {
         walk = Walk(reader: self, from: from)
         failure = await walk.run(message)
       }
     }
 
     func reading(_ outcome: Reading.Outcome, _ verdict: Verdict) -> Reading {
-      Reading(outcome: outcome, verdict: verdict, sha256: digest, messageID: messageID, from: from,
-              subject: walk.protectedSubject ?? outerSubject, subjectWasProtected: walk.protectedSubject != nil,
-              autoReplyHeaders: AutoReplyHeaders(headers), attachedKeys: walk.keys, attachments: walk.attachments)
+      var result = Reading(outcome: outcome, verdict: verdict, sha256: digest, messageID: messageID, from: from,
+                           subject: walk.protectedSubject ?? outerSubject, subjectWasProtected: walk.protectedSubject != nil,
+                           autoReplyHeaders: AutoReplyHeaders(headers), attachedKeys: walk.keys, attachments: walk.attachments)
+      result.importedKeySource = imported
+      return result
     }
 
     switch failure {
@@ -125,7 +137,7 @@ public struct ReportReader: Sendable {
       break
     }
     var verdict = walk.verdict()
-    if imported { verdict.flags.insert(.attachedKeyImported) }
+    if imported != nil { verdict.flags.insert(.attachedKeyImported) }
     let report = Report(
       reporterAddress: from?.address ?? "",
       reporterName: from?.name,
@@ -140,6 +152,25 @@ public struct ReportReader: Sendable {
       return reading(.rejected(reason: "plaintextRefused", detail: "The report was not encrypted and `gateway.acceptPlaintext` is false."), verdict)
     }
     return reading(.report(report), verdict)
+  }
+
+  /// The key of an `Autocrypt:` header (autocrypt.org level 1) whose `addr` is the From address.
+  static func autocryptKey(_ headers: Headers, from: MailAddress?) -> [UInt8]? {
+    guard let from else { return nil }
+    for field in headers.all("Autocrypt") {
+      var addr: String?
+      var keydata: String?
+      for attribute in field.unfoldedValue.split(separator: ";") {
+        let pair = attribute.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard pair.count == 2 else { continue }
+        if pair[0] == "addr" { addr = pair[1] }
+        if pair[0] == "keydata" { keydata = pair[1].filter { !$0.isWhitespace } }
+      }
+      guard addr?.caseInsensitiveCompare(from.address) == .orderedSame, let keydata,
+            let data = Data(base64Encoded: keydata) else { continue }
+      return [UInt8](data)
+    }
+    return nil
   }
 
   static func messageIDs(in text: String) -> [String] {

@@ -11,6 +11,34 @@ public final class WebhookSender: Sendable {
 
   public init(caFile: String?) { self.caFile = caFile }
 
+  /// GETs `url` (https only; at most `limit` bytes); nil for 404 and other misses.
+  /// Used for Web Key Directory lookups of reporter keys.
+  public func get(_ url: String, limit: Int) async throws(TransportError) -> [UInt8]? {
+    let endpoint = ServerEndpoint(url: url, caFile: caFile, connectTimeoutSeconds: 10)
+    guard endpoint.scheme == "https" else {
+      throw .commandFailed(server: endpoint.server, command: "GET", detail: "only https:// is fetched")
+    }
+    let state = self.state
+    // Tests point a real host name at a local server: "HOST:PORT:127.0.0.1:PORT2".
+    let connectTo = ProcessInfo.processInfo.environment["MELDPUNT_TEST_CONNECT_TO"]
+    return try await queue.run { () throws(TransportError) -> [UInt8]? in
+      let curl = try state.handle(configuredFor: endpoint)
+      try curl.set(CURLOPT_PROTOCOLS_STR, "https")
+      try curl.set(CURLOPT_URL, url)
+      try curl.set(CURLOPT_HTTPGET, 1)
+      try curl.set(CURLOPT_TIMEOUT, 30)
+      if let connectTo { try curl.set(CURLOPT_CONNECT_TO, list: [connectTo]) }
+      let sink = ResponseSink(limit: limit)
+      let code = curl.perform(write: sink, read: nil)
+      guard code == CURLE_OK else {
+        state.reset()
+        if sink.exceeded { return nil }
+        throw endpoint.error(code, curl, command: "GET")
+      }
+      return curl.responseCode == 200 ? sink.bytes : nil
+    }
+  }
+
   /// Sends `body` with `headers`. Throws `.smtpRejected`-like `.httpRejected` with
   /// `temporary` for 5xx, 408 and 429, so the outbox knows whether to retry.
   public func post(_ body: [UInt8], to url: String, headers: [String]) async throws(TransportError) {

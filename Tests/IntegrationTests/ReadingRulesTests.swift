@@ -228,3 +228,28 @@ extension ReadingRulesTests {
     #expect(judged["encryption"] as? String == "full")
   }
 }
+
+extension ReadingRulesTests {
+  @Test("An Autocrypt header's key is used only for its own address and only when that key signed the message")
+  func autocryptKey() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let rita = try environment.addReporter(name: "Rita", email: "rita@reporter.example")
+    let mallory = try environment.addReporter(name: "Mallory", email: "rita@reporter.example")
+    func autocrypt(_ key: String) throws -> String {
+      let binary = try environment.reporterHome.gpg(["--export", key]).stdout
+      return "Autocrypt: addr=rita@reporter.example; prefer-encrypt=mutual; keydata=\r\n "
+        + Data(binary).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+          .replacingOccurrences(of: "\r\n", with: "\r\n ") + "\r\n"
+    }
+    let signed = try ReportMail.pgpMIMEEncrypted(from: "rita@reporter.example", to: TestEnvironment.gatewayAddress, subject: "ac",
+                                                body: "finding", recipientKey: environment.gatewayFingerprint, signer: rita,
+                                                home: environment.reporterHome)
+    // A header with another key than the signer's is not believed.
+    let wrong = try Self.inspect(Array(try autocrypt(mallory).utf8) + signed, home: environment.gatewayHome, extra: ["--import-keys"])
+    #expect(wrong["signature"] as? String == "unknownKey")
+    let right = try Self.inspect(Array(try autocrypt(rita).utf8) + signed, home: environment.gatewayHome, extra: ["--import-keys"])
+    #expect(right["signature"] as? String == "valid")
+    #expect((right["flags"] as? [String])?.contains("attachedKeyImported") == true)
+  }
+}
