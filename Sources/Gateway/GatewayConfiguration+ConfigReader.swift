@@ -163,6 +163,7 @@ extension GatewayConfiguration {
     keyURL = reader.string(forKey: "gateway.keyURL")
     retrySeconds = max(1, reader.int(forKey: "mail.retrySeconds", default: 60))
     wkdLookup = reader.bool(forKey: "keys.wkdLookup", default: true)
+    keyWarningDays = reader.int(forKey: "keys.warnDays", default: 30)
     team.addresses = reader.stringArray(forKey: "team.addresses") ?? []
     team.keyFiles = (reader.stringArray(forKey: "team.keyFiles") ?? []).map { $0.hasPrefix("/") ? $0 : baseDirectory + "/" + $0 }
     team.withoutKey = reader.string(forKey: "team.withoutKey", default: "summary")

@@ -50,6 +50,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
   public var keyURL: String?
   /// `mail.retrySeconds`: the first retry delay of the outbox (then doubling, at most an hour).
   public var retrySeconds = 60
+  /// `keys.warnDays`: warn this many days before a gateway key expires.
+  public var keyWarningDays = 30
   /// `keys.wkdLookup`: look reporters' keys up in their domain's Web Key Directory when none is known.
   public var wkdLookup = true
   /// The security team: who gets each case as a structured ticket.

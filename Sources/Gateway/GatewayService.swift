@@ -27,7 +27,17 @@ public struct GatewayService: Service {
     logger.info("Meldpunt running", metadata: ["poll.seconds": "\(gateway.configuration.pollSeconds)"])
     var lastProblem: String?
     var warned: [String: String] = [:]
+    var keysCheckedAt = Date.distantPast
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      // Once a day: gateway keys about to expire.
+      if Date().timeIntervalSince(keysCheckedAt) > 86_400 {
+        keysCheckedAt = Date()
+        for key in await gateway.expiringKeys() {
+          logger.warning("Gateway key expires soon; run `meldpunt keys rotate` and publish again", metadata: [
+            "pgp.key": "\(key.fingerprint)", "expires": "\(UTCDate.day(key.expires))",
+          ])
+        }
+      }
       let summary = await gateway.processOnce()
       if let fatal = summary.adminMustFix {
         logger.critical("Stopping: an admin must fix this", metadata: ["problem": "\(fatal)"])

@@ -35,6 +35,16 @@ extension Gateway {
     }
   }
 
+  /// Gateway keys that expire within `keys.warnDays` (or already did), for the log and `doctor`.
+  public func expiringKeys(now: Date = Date()) async -> [(fingerprint: String, expires: Date)] {
+    guard let keys = try? await engine.keys(matching: configuration.address, secret: true) else { return [] }
+    return keys.compactMap { key in
+      guard !key.revoked, let expires = key.expiresAt,
+            expires.timeIntervalSince(now) < Double(configuration.keyWarningDays) * 86_400 else { return nil }
+      return (key.fingerprint.hex, expires)
+    }
+  }
+
   /// The report text of a case: stored, or (with `database.storeReportText` false) decrypted
   /// again from the stored original, on demand, never written back.
   public static func reportText(of record: CaseRecord, store: Store, configuration: GatewayConfiguration) async -> String? {

@@ -9,11 +9,12 @@ struct DoctorCommand: AsyncParsableCommand {
     discussion: "Each line says what was checked and, when something is wrong, what to do. Exit status 0 when nothing is wrong (warnings allowed).")
 
   @OptionGroup var options: GlobalOptions
-  @Option(help: ArgumentHelp("Warn about keys that expire within this many days (default 30).", valueName: "days"))
-  var keyWarningDays = 30
+  @Option(help: ArgumentHelp("Warn about keys that expire within this many days (default: `keys.warnDays`, 30).", valueName: "days"))
+  var keyWarningDays: Int?
 
   func run() async throws {
-    let findings = await Doctor().examine(configPath: options.configPath, keyWarningDays: keyWarningDays)
+    let configured = (try? await ConfigurationLoader.load(path: options.configPath, readSecrets: false))?.keyWarningDays ?? 30
+    let findings = await Doctor().examine(configPath: options.configPath, keyWarningDays: keyWarningDays ?? configured)
     for finding in findings {
       let mark = finding.level == .ok ? "ok     " : finding.level == .warning ? "WARNING" : "PROBLEM"
       print("\(mark)  \(finding.check): \(finding.message)")

@@ -130,3 +130,22 @@ struct KeysAndPublicationCommandTests {
     #expect(try gateway.run(["report"]).status == 0)
   }
 }
+
+extension KeysAndPublicationCommandTests {
+  @Test("A gateway key close to its expiry is warned about by doctor and in the service log")
+  func expiryWarnings() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    #expect(try gateway.run(["process", "--once"]).status == 0)
+    #expect(try gateway.run(["keys", "generate", "--expires", "10d"]).status == 0)
+    let doctor = try gateway.run(["doctor"])
+    #expect(doctor.stdoutText.contains("WARNING  gateway key"), "\(doctor.stdoutText)")
+    #expect(doctor.stdoutText.contains("keys rotate"))
+    let service = try gateway.startService()
+    var waited = 0
+    while !service.log.contains("expires soon") && waited < 100 { Thread.sleep(forTimeInterval: 0.1); waited += 1 }
+    #expect(service.stop() == 0)
+    #expect(service.log.contains("Gateway key expires soon"))
+  }
+}
