@@ -129,10 +129,19 @@ public final class Gateway: Sendable {
       return summary
     }
     await completeInterruptedMoves(inbox: entries)
-    for entry in entries {
+    // Two mails at a time: while one is being committed, acknowledged and filed, the
+    // next is fetched, stored and decrypted (gpg runs in its own process, so both cores
+    // work). Each mail still passes every step in order; the steps that touch the
+    // mailbox, the database and the outbox run one at a time.
+    var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
+      Task { await prepareResult(entry) }
+    }
+    for (index, entry) in entries.enumerated() {
       summary.seen += 1
+      let prepared = await next?.value ?? .failure(.store(.notFound("prepared mail")))
+      next = index + 1 < entries.count ? Task { [entries] in await prepareResult(entries[index + 1]) } : nil
       do {
-        try await process(entry, &summary)
+        try await finish(try prepared.get(), &summary)
       } catch {
         logger.debug("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(entry.uid)", "error": "\(error)"])
         summary.unfinished.append("UID \(entry.uid): \(error)")
@@ -140,68 +149,96 @@ public final class Gateway: Sendable {
         if error.isTemporary, case .transport = error { break }
       }
     }
+    // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
+    _ = await next?.value
     return summary
   }
 
-  func process(_ entry: MailboxEntry, _ summary: inout RunSummary) async throws(GatewayError) {
-    var log = logger
-    log[metadataKey: "imap.uid"] = "\(entry.uid)"
+  /// What the first steps (fetch, store, read) made of one mail.
+  enum Prepared: Sendable {
+    /// Over the size limit: not downloaded.
+    case oversize(MailboxEntry)
+    case stored(MailboxEntry, RawMail, isNew: Bool, reading: Reading?)
+  }
 
+  private func prepareResult(_ entry: MailboxEntry) async -> Result<Prepared, GatewayError> {
+    do throws(GatewayError) { return .success(try await prepare(entry)) } catch { return .failure(error) }
+  }
+
+  /// Steps 1 to 3: fetch, store, read (decrypt and verify) — each committed before the next.
+  func prepare(_ entry: MailboxEntry) async throws(GatewayError) -> Prepared {
     // 1. Fetch. A mail over the size limit is not downloaded: it is quarantined as it is.
-    if entry.size > configuration.maxMessageBytes {
-      try await quarantineUnfetched(entry, log: log)
-      summary.quarantined += 1
-      return
-    }
+    if entry.size > configuration.maxMessageBytes { return .oversize(entry) }
     let bytes: [UInt8]
     let fetchStart = ContinuousClock.now
-    defer { clock.add(.fetch, since: fetchStart) }
     do { bytes = try await mailbox.fetch(uid: entry.uid, limit: configuration.maxMessageBytes) }
     catch let error where error == .messageTooLarge(uid: entry.uid, limit: configuration.maxMessageBytes) {
-      try await quarantineUnfetched(entry, log: log)
-      summary.quarantined += 1
-      return
+      return .oversize(entry)
     } catch { throw .transport(error) }
+    clock.add(.fetch, since: fetchStart)
     FaultPoint.hit(.afterFetch)
 
     // 2. Store the raw mail before anything else.
     let sha = ReportReader.sha256(bytes)
     let stored: (mail: RawMail, isNew: Bool)
     let storeStart = ContinuousClock.now
-    defer { clock.add(.store, since: storeStart) }
     do {
       stored = try await store.storeRawMail(bytes, sha256: sha, messageID: HeaderScan.messageID(bytes), receivedAt: Date(), imapUID: entry.uid)
     } catch { throw .store(error) }
+    clock.add(.store, since: storeStart)
     FaultPoint.hit(.afterStore)
-    let raw = stored.mail
-    log[metadataKey: "mail.sha256"] = "\(sha.prefix(16))"
-    if !stored.isNew { summary.resumed += 1 }
 
-    switch raw.state {
-    case .quarantined:
-      try await move(entry.uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
-    case .filed:
-      // The same bytes again (a duplicate delivery, or a crash right after the move was recorded).
-      log.info("Mail already handled; filing the copy", metadata: ["stage": "move"])
-      try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
-    case .cased:
-      if let record = try await caseRecord(rawMailID: raw.id) {
-        try await acknowledgeAndFile(record.case, raw: raw, reading: nil, uid: entry.uid, summary: &summary, log: log)
-      } else {
-        // A follow-up already recorded on its case: only the move was left to do.
+    // 3. Read: only a mail not yet decided.
+    guard stored.mail.state == .received else { return .stored(entry, stored.mail, isNew: stored.isNew, reading: nil) }
+    let readStart = ContinuousClock.now
+    let reading = await reader.read(bytes, receivedAt: stored.mail.receivedAt)
+    clock.add(.decryptVerify, since: readStart)
+    FaultPoint.hit(.afterDecrypt)
+    return .stored(entry, stored.mail, isNew: stored.isNew, reading: reading)
+  }
+
+  /// Steps 4 to 7 for a prepared mail.
+  func finish(_ prepared: Prepared, _ summary: inout RunSummary) async throws(GatewayError) {
+    var log = logger
+    switch prepared {
+    case .oversize(let entry):
+      log[metadataKey: "imap.uid"] = "\(entry.uid)"
+      try await quarantineUnfetched(entry, log: log)
+      summary.quarantined += 1
+    case .stored(let entry, let stored, let isNew, let reading):
+      log[metadataKey: "imap.uid"] = "\(entry.uid)"
+      log[metadataKey: "mail.sha256"] = "\(stored.sha256.prefix(16))"
+      if !isNew { summary.resumed += 1 }
+      // The look-ahead may have run before an earlier mail with the same bytes was decided.
+      let raw = (try? await store.rawMail(id: stored.id)) ?? stored
+      switch raw.state {
+      case .quarantined:
+        try await move(entry.uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
+      case .filed:
+        // The same bytes again (a duplicate delivery, or a crash right after the move was recorded).
+        log.info("Mail already handled; filing the copy", metadata: ["stage": "move"])
         try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+      case .cased:
+        if let record = try await caseRecord(rawMailID: raw.id) {
+          try await acknowledgeAndFile(record.case, raw: raw, reading: nil, uid: entry.uid, summary: &summary, log: log)
+        } else {
+          // A follow-up already recorded on its case: only the move was left to do.
+          try await move(entry.uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+        }
+      case .received:
+        let decided: Reading
+        if let reading { decided = reading } else {
+          let bytes: [UInt8]
+          do { bytes = try await store.rawMailBytes(id: raw.id) } catch { throw .store(error) }
+          decided = await reader.read(bytes, receivedAt: raw.receivedAt)
+        }
+        try await handle(raw, reading: decided, uid: entry.uid, summary: &summary, log: log)
       }
-    case .received:
-      try await read(raw, bytes: bytes, uid: entry.uid, summary: &summary, log: log)
     }
   }
 
-  private func read(_ raw: RawMail, bytes: [UInt8], uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
-    // 3. Read.
-    let readStart = ContinuousClock.now
-    let reading = await reader.read(bytes, receivedAt: raw.receivedAt)
-    clock.add(.decryptVerify, since: readStart)
-    FaultPoint.hit(.afterDecrypt)
+  /// Steps 4 to 7 for a mail that was read: a case (or follow-up) or a quarantine entry.
+  private func handle(_ raw: RawMail, reading: Reading, uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
     switch reading.outcome {
     case .undecryptable(let reason):
       try await quarantine(raw, uid: uid, reason: reason.rawValue, detail: QuarantineReason.describe(reason), log: log)
