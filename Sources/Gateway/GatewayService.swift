@@ -52,6 +52,7 @@ public struct GatewayService: Service {
             "case.id": "\(caseID)", "promise.kind": "\(promise.kind)", "promise.state": "\(promise.state)",
             "promise.due": "\(UTCDate.day(promise.due))",
           ])
+          await gateway.queueWebhooks(.overdue, caseID: caseID)
         }
       }
       // Log a change of state once, not every failed retry.
