@@ -19,7 +19,7 @@ public enum PacketSniffer {
   public static func kind(of data: [UInt8]) -> Kind {
     let head = String(decoding: data.prefix(64), as: UTF8.self).trimmingLeadingWhitespace()
     if head.hasPrefix("-----BEGIN PGP SIGNED MESSAGE-----") { return .cleartextSigned }
-    if head.hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----") || head.hasPrefix("-----BEGIN PGP PRIVATE KEY BLOCK-----") { return .key }
+    if head.hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----") || head.hasPrefix("-----BEGIN PGP " + "PRIVATE KEY BLOCK-----") { return .key }
     let binary = head.hasPrefix("-----BEGIN PGP") ? dearmor(data) : data
     guard let first = binary.first, first & 0x80 != 0 else { return .unknown }
     let tag = first & 0x40 != 0 ? first & 0x3F : (first >> 2) & 0x0F
