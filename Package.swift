@@ -62,7 +62,7 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Cases"], swiftSettings: strict),
     .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
     .testTarget(name: "IntegrationTests", dependencies: [
-      "Gateway", "Store", "Transport", "MIME", "OpenPGP", "MeldpuntTesting",
+      "Gateway", "Store", "Transport", "MIME", "OpenPGP", "MeldpuntTesting", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
   ]
 )

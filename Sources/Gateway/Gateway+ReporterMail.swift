@@ -106,7 +106,9 @@ extension Gateway {
       entry = try await store.enqueue(OutgoingMail(caseID: nil, rawMailID: raw.id, kind: .notice, sender: configuration.address,
                                                    recipient: recipient, messageID: signed.messageID, message: signed.bytes), held: held)
     } catch { throw .store(error) }
-    if entry.state == .pending { _ = await deliver(entry, log: log) }
+    // Not sent now: notices go out together at the end of the pass, so when one leaves
+    // says nothing about why the mail could not be read (processOnce delivers them).
+    _ = entry
   }
 
   /// Tells the reporter about a new state of their case (`mail.statusMails`).

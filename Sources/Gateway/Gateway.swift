@@ -119,16 +119,33 @@ public final class Gateway: Sendable {
   public func processOnce() async -> RunSummary {
     var summary = RunSummary()
     await deliverDueOutbox(&summary)
-    let entries: [MailboxEntry]
-    do {
-      entries = try await mailbox.list()
-    } catch {
-      // The service logs a change of state once (GatewayService), not every failed poll.
-      logger.debug("Cannot read the inbox", metadata: ["error": "\(error)"])
-      summary.unfinished.append("inbox: \(error)")
-      return summary
+    // A backlog is taken in batches, so memory and IMAP answers stay bounded.
+    batches: while true {
+      let entries: [MailboxEntry]
+      do {
+        entries = try await mailbox.list(limit: Self.batchSize)
+      } catch {
+        // The service logs a change of state once (GatewayService), not every failed poll.
+        logger.debug("Cannot read the inbox", metadata: ["error": "\(error)"])
+        summary.unfinished.append("inbox: \(error)")
+        break batches
+      }
+      let before = summary.unfinished.count
+      await processBatch(entries, &summary)
+      // Another batch only when this one was full and went through without trouble.
+      if entries.count < Self.batchSize || summary.unfinished.count > before { break }
     }
-    await completeInterruptedMoves(inbox: entries)
+    // Notices about unreadable mail wait until here (see sendUnreadableNotice).
+    await deliverDueOutbox(&summary)
+    return summary
+  }
+
+  /// How many mails one listing takes; the next batch follows in the same pass.
+  static let batchSize = 500
+
+  private func processBatch(_ entries: [MailboxEntry], _ summary: inout RunSummary) async {
+    // Only a complete listing tells which interrupted moves did happen.
+    if entries.count < Self.batchSize { await completeInterruptedMoves(inbox: entries) }
     // Two mails at a time: while one is being committed, acknowledged and filed, the
     // next is fetched, stored and decrypted (gpg runs in its own process, so both cores
     // work). Each mail still passes every step in order; the steps that touch the
@@ -151,7 +168,6 @@ public final class Gateway: Sendable {
     }
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     _ = await next?.value
-    return summary
   }
 
   /// What the first steps (fetch, store, read) made of one mail.
@@ -413,7 +429,7 @@ public final class Gateway: Sendable {
 
   private func deliverDueOutbox(_ summary: inout RunSummary) async {
     guard let due = try? await store.dueOutbox() else { return }
-    for entry in due where await deliver(entry, log: logger) { summary.acknowledgementsSent += 1 }
+    for entry in due where await deliver(entry, log: logger) && entry.kind == .acknowledgement { summary.acknowledgementsSent += 1 }
   }
 
   private func quarantine(_ raw: RawMail, uid: UInt32, reason: String, detail: String, log: Logger) async throws(GatewayError) {

@@ -29,14 +29,35 @@ public final class IMAPMailbox: Sendable {
   }
 
   /// The UIDs and sizes of every message in the configured mailbox, oldest first.
-  public func list() async throws(TransportError) -> [MailboxEntry] {
+  /// At most `limit` messages per call: a backlog of thousands is taken in passes, and no
+  /// single command or answer grows with the mailbox (libcurl caps an answer at 300 KB).
+  public func list(limit: Int = 500) async throws(TransportError) -> [MailboxEntry] {
     let mailbox = endpoint.mailbox
-    let response = try await command("UID SEARCH ALL", mailbox: mailbox)
-    let uids = Self.parseSearch(response)
-    if uids.isEmpty { return [] }
-    let set = uids.map(String.init).joined(separator: ",")
-    let sizes = Self.parseSizes(try await command("UID FETCH \(set) (RFC822.SIZE)", mailbox: mailbox))
-    return uids.map { MailboxEntry(uid: $0, size: sizes[$0] ?? 0) }
+    // How many messages the selected mailbox holds now. ESEARCH COUNT (RFC 4731) answers
+    // in a few bytes however large the mailbox is; STATUS must not be used on the selected
+    // mailbox (it may not see new mail), and a plain SEARCH lists every UID.
+    let count: Int
+    do {
+      count = Self.parseMessageCount(try await command("SEARCH RETURN (COUNT) ALL", mailbox: mailbox))
+    } catch let error where !error.isTemporary {
+      count = Self.parseSearch(try await command("UID SEARCH ALL", mailbox: mailbox)).count
+    }
+    if count == 0 { return [] }
+    var sizes: [UInt32: Int] = [:]
+    var first = 1
+    let last = min(count, limit)
+    while first <= last {
+      let end = min(first + 49, last)
+      sizes.merge(Self.parseSizes(try await command("FETCH \(first):\(end) (UID RFC822.SIZE)", mailbox: mailbox))) { $1 }
+      first = end + 1
+    }
+    return sizes.keys.sorted().map { MailboxEntry(uid: $0, size: sizes[$0] ?? 0) }
+  }
+
+  /// The COUNT of an ESEARCH answer (`* ESEARCH (TAG "A5") COUNT 12`); 0 when absent.
+  static func parseMessageCount(_ response: String) -> Int {
+    guard let range = response.range(of: "COUNT ") else { return 0 }
+    return Int(response[range.upperBound...].prefix { $0.isNumber }) ?? 0
   }
 
   /// The raw bytes of one message, exactly as the server stores it.

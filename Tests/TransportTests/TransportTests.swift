@@ -12,6 +12,13 @@ import Testing
     #expect(IMAPMailbox.parseSizes(response) == [7: 1200, 9: 99])
   }
 
+  @Test func parsesStatus() {
+    #expect(IMAPMailbox.parseMessageCount("* ESEARCH (TAG \"A5\") COUNT 1234\r\n") == 1234)
+    #expect(IMAPMailbox.parseMessageCount("* ESEARCH (TAG \"A5\") COUNT 0\r\n") == 0)
+    #expect(IMAPMailbox.parseMessageCount("* ESEARCH (TAG \"A5\")\r\n") == 0)
+    #expect(IMAPMailbox.parseMessageCount("garbage") == 0)
+  }
+
   @Test func quotesFolderNames() {
     #expect(IMAPMailbox.quoted("Processed") == "\"Processed\"")
     #expect(IMAPMailbox.quoted("a\"b\\c") == "\"a\\\"b\\\\c\"")

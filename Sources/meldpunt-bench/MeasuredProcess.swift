@@ -1,0 +1,91 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One run of a child program with its wall time and memory.
+///
+/// Foundation's `Process` cannot report resource usage, so this spawns with
+/// posix_spawn(3) and reaps with wait4(2). Peak memory comes from two places:
+/// `VmHWM` in /proc/PID/status, sampled every few milliseconds while the child
+/// runs (the child's own high-water mark; it is monotonic, so the last sample is
+/// at most one interval stale), and `ru_maxrss` from wait4, which is the larger of
+/// the child's peak and that of any child it reaped (for meldpunt: the gpg
+/// processes GPGME starts).
+struct MeasuredRun: Sendable {
+  /// One sample taken while the child ran.
+  struct Sample: Sendable {
+    let milliseconds: Double
+    let highWaterKB: Int
+    let residentKB: Int
+    /// What `progress` returned (e.g. mails already in the Processed folder).
+    let progress: Int
+  }
+
+  let status: Int32
+  let seconds: Double
+  let stdout: [UInt8]
+  let stderrFile: String
+  /// Largest `VmHWM` seen, in KiB.
+  let peakKB: Int
+  /// `ru_maxrss` of the reaped child, in KiB (includes its own reaped children).
+  let maxRSSWithChildrenKB: Int
+  let samples: [Sample]
+
+  /// Runs `executable` with `arguments` until it exits or `timeout` seconds pass (then
+  /// it is killed and this throws). stdout and stderr go to files in `directory`.
+  static func run(
+    _ executable: String, _ arguments: [String], directory: String, label: String, timeout: Double,
+    sampleMilliseconds: Double = 5, progressEvery: Int = 20, progress: (@Sendable () -> Int)? = nil
+  ) throws -> MeasuredRun {
+    let stdoutFile = "\(directory)/\(label).stdout"
+    let stderrFile = "\(directory)/\(label).stderr"
+    let pid = try ChildProcess.spawn(executable, arguments, stdout: stdoutFile, stderr: stderrFile)
+    let start = Clock.now
+    var samples: [Sample] = []
+    var peak = 0
+    var lastProgress = 0
+    var status: Int32 = 0
+    var usage = rusage()
+    var tick = 0
+    while true {
+      let reaped = wait4(pid, &status, WNOHANG, &usage)
+      if reaped == pid { break }
+      if reaped < 0 && errno != EINTR {
+        throw BenchError("wait4 for \(label) failed: \(String(cString: strerror(errno)))")
+      }
+      if let memory = readMemory(pid) {
+        peak = max(peak, memory.highWater)
+        if let progress, tick % progressEvery == 0 { lastProgress = progress() }
+        samples.append(Sample(milliseconds: Clock.milliseconds(since: start), highWaterKB: memory.highWater,
+                              residentKB: memory.resident, progress: lastProgress))
+      }
+      tick += 1
+      if Clock.seconds(since: start) > timeout {
+        kill(pid, SIGKILL)
+        _ = wait4(pid, &status, 0, &usage)
+        throw BenchError("\(label) did not finish within \(Int(timeout)) s and was killed; its log is \(stderrFile)")
+      }
+      Clock.pause(milliseconds: sampleMilliseconds)
+    }
+    let seconds = Clock.seconds(since: start)
+    let exit = ChildProcess.exitStatus(status)
+    return MeasuredRun(
+      status: exit, seconds: seconds, stdout: (try? FileIO.read(stdoutFile)) ?? [], stderrFile: stderrFile,
+      peakKB: peak, maxRSSWithChildrenKB: Int(usage.ru_maxrss), samples: samples)
+  }
+
+  /// Peak and current resident size of a running process, in KiB; nil once it is a zombie.
+  static func readMemory(_ pid: pid_t) -> (highWater: Int, resident: Int)? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    var highWater: Int?
+    var resident: Int?
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("VmHWM:") { highWater = Int(line.dropFirst(6).filter(\.isNumber)) }
+      if line.hasPrefix("VmRSS:") { resident = Int(line.dropFirst(6).filter(\.isNumber)) }
+    }
+    guard let highWater, let resident else { return nil }
+    return (highWater, resident)
+  }
+}
