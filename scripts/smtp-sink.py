@@ -39,6 +39,8 @@ def parse_arguments():
                         help="directory that receives NNNNNN.eml and NNNNNN.json")
     parser.add_argument("--tls-cert", help="PEM certificate; enables STARTTLS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument("--implicit-tls", action="store_true",
+                        help="TLS from the first byte (smtps, port 465 style) instead of STARTTLS")
     parser.add_argument("--auth-user",
                         help="require AUTH PLAIN/LOGIN as this user")
     parser.add_argument("--auth-password-file",
@@ -85,7 +87,7 @@ class Store:
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
             "auth_user": auth_user,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or IMPLICIT_TLS[0],
         }
         self._write(stem + ".eml", envelope.original_content)
         self._write(stem + ".json", json.dumps(envelope_json).encode("utf-8"))
@@ -116,6 +118,10 @@ class Authenticator:
         return AuthResult(success=good, handled=False, auth_data=auth_data)
 
 
+# Set when the whole connection is TLS (aiosmtpd only fills session.ssl after STARTTLS).
+IMPLICIT_TLS = [False]
+
+
 async def serve(arguments):
     tls_context = None
     if arguments.tls_cert:
@@ -130,17 +136,20 @@ async def serve(arguments):
 
     store = Store(arguments.dir, arguments.tempfail, authenticator is not None)
 
+    implicit = arguments.implicit_tls and tls_context is not None
+    IMPLICIT_TLS[0] = implicit
+
     def make_protocol():
         return SMTP(
             store,
             hostname="smtp-sink.test",  # socket.getfqdn() may wait on DNS
             enable_SMTPUTF8=True,
-            tls_context=tls_context,
-            require_starttls=tls_context is not None,
+            tls_context=None if implicit else tls_context,
+            require_starttls=tls_context is not None and not implicit,
             authenticator=authenticator,
             auth_required=authenticator is not None,
-            # With STARTTLS on, AUTH is only offered after it (RFC 4954 §4).
-            auth_require_tls=tls_context is not None,
+            # With STARTTLS on, AUTH is only offered after it (RFC 4954 §4); implicit TLS is TLS already.
+            auth_require_tls=tls_context is not None and not implicit,
         )
 
     loop = asyncio.get_running_loop()
@@ -151,7 +160,8 @@ async def serve(arguments):
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
-    server = await loop.create_server(make_protocol, arguments.host, arguments.port)
+    server = await loop.create_server(make_protocol, arguments.host, arguments.port,
+                                      ssl=tls_context if implicit else None)
     host, port = server.sockets[0].getsockname()[:2]
     print("READY %s %d" % (host, port), flush=True)
     logging.info("listening on %s:%d", host, port)

@@ -30,6 +30,7 @@ extension Gateway {
         changes.append(AgreementChange(field: .disclosureDate, from: old.disclosureDate.map(UTCDate.day), to: agreement.disclosureDate.map(UTCDate.day)))
       }
       _ = try await sendAgreement(for: caseID, changes: changes, replyTo: nil, by: actor, log: logger)
+      if result.before.state == result.after.state { await notifyTeam(.agreement, caseID: caseID) }
     }
     if result.before.state != result.after.state {
       try await sendStatus(for: result.after, log: logger)

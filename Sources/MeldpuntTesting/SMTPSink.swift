@@ -11,6 +11,8 @@ public final class SMTPSink: Sendable {
   public struct Options: Sendable {
     /// Offer and require STARTTLS before MAIL.
     public var startTLS: Bool = false
+    /// TLS from the first byte (smtps) instead of STARTTLS; needs `startTLS` for the certificate.
+    public var implicitTLS: Bool = false
     /// Require AUTH PLAIN or LOGIN with `user` and `password` before MAIL.
     public var requireAuth: Bool = false
     public var user: String = "gateway"
@@ -52,6 +54,8 @@ public final class SMTPSink: Sendable {
   }
 
   public let port: UInt16
+  /// Whether the sink speaks TLS from the first byte (smtps).
+  public let implicitTLS: Bool
   public let directory: String
   /// The certificate (PEM) presented after STARTTLS; nil without STARTTLS.
   public let caFile: String?
@@ -67,9 +71,10 @@ public final class SMTPSink: Sendable {
 
   private init(
     port: UInt16, directory: String, caFile: String?, user: String, password: String,
-    server: ServerProcess
+    server: ServerProcess, implicitTLS: Bool
   ) {
     self.port = port
+    self.implicitTLS = implicitTLS
     self.directory = directory
     self.caFile = caFile
     self.user = user
@@ -105,6 +110,7 @@ public final class SMTPSink: Sendable {
       if options.startTLS {
         let certificate = try SelfSignedCertificate.make(in: directory)
         arguments += ["--tls-cert", certificate.certificateFile, "--tls-key", certificate.keyFile]
+        if options.implicitTLS { arguments.append("--implicit-tls") }
         caFile = certificate.certificateFile
       }
       try Files.write(options.password, to: "\(directory)/password", mode: 0o600)
@@ -122,7 +128,7 @@ public final class SMTPSink: Sendable {
         return SMTPSink(
           port: port, directory: directory, caFile: caFile, user: options.user,
           password: options.password,
-          server: server)
+          server: server, implicitTLS: options.implicitTLS && options.startTLS)
       } catch {
         server.stop()
         throw error
@@ -135,7 +141,7 @@ public final class SMTPSink: Sendable {
 
   /// `smtp://127.0.0.1:P` (STARTTLS is negotiated on this same URL).
   public func url() -> String {
-    "smtp://127.0.0.1:\(port)"
+    "\(implicitTLS ? "smtps" : "smtp")://127.0.0.1:\(port)"
   }
 
   /// Everything accepted so far, in arrival order.

@@ -170,3 +170,24 @@ struct ReporterMailTests {
     #expect(try environment.smtp.waitForMessages(count: 4, timeout: 10).count == 4)
   }
 }
+
+extension ReporterMailTests {
+  @Test("SMTP with implicit TLS (smtps) and AUTH")
+  func implicitTLS() throws {
+    var options = SMTPSink.Options()
+    options.startTLS = true
+    options.implicitTLS = true
+    options.requireAuth = true
+    let environment = try TestEnvironment.start(smtp: options)
+    defer { environment.stop() }
+    #expect(environment.smtp.url().hasPrefix("smtps://"))
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    try environment.dovecot.append(ReportMail.plain(from: "rita@reporter.example", to: TestEnvironment.gatewayAddress,
+                                                    subject: "report", body: "finding"))
+    let run = try gateway.run(["process", "--once"])
+    #expect(run.status == 0, "\(run.stdoutText) \(run.stderr)")
+    let received = try environment.smtp.waitForMessages(count: 1, timeout: 10)
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authenticatedUser == environment.smtp.user)
+  }
+}
