@@ -19,6 +19,8 @@ final class GPGContext {
 
   init(home: String, passphrase: String?) throws(OpenPGPError) {
     guard Self.version != nil else { throw .engineUnavailable("gpgme_check_version failed") }
+    // Before gpgme_new: a context copies the process default when it is made.
+    let usesDefaultHome = DefaultHome.adopt(home)
     var ctx: gpgme_ctx_t?
     try Self.check(gpgme_new(&ctx), "gpgme_new")
     guard let ctx else { throw .engineUnavailable("gpgme_new returned no context") }
@@ -26,7 +28,11 @@ final class GPGContext {
     passphraseBox = passphrase.map(PassphraseBox.init)
     do {
       try Self.check(gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP), "gpgme_set_protocol")
-      try Self.check(gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nil, home), "gpgme_ctx_set_engine_info")
+      // Setting the home per context makes GPGME run `gpg --version` every time; the
+      // process default (set once, for the first home used) is inherited for free.
+      if !usesDefaultHome {
+        try Self.check(gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nil, home), "gpgme_ctx_set_engine_info")
+      }
       // Never reach out to key servers or WKD from inside a decryption.
       gpgme_set_offline(ctx, 1)
       if let passphraseBox {
@@ -54,10 +60,24 @@ final class GPGContext {
   }
 
   /// Looks a key up by fingerprint or key ID; `nil` when it is not in the key home.
+  /// A key listing on this context (gpgme_get_key would make a context of its own, and
+  /// with it one more gpg process). Ends any result of an earlier operation on this context.
   func key(_ id: String, secret: Bool) -> GPGKey? {
+    guard !id.isEmpty, gpgme_op_keylist_start(handle, id, secret ? 1 : 0) == 0 else { return nil }
+    defer { _ = gpgme_op_keylist_end(handle) }
     var key: gpgme_key_t?
-    guard gpgme_get_key(handle, id, &key, secret ? 1 : 0) == 0, let key else { return nil }
+    guard gpgme_op_keylist_next(handle, &key) == 0, let key else { return nil }
     return GPGKey(key)
+  }
+
+  /// A key as GPGME's own object (for signer and recipient lists), looked up on this
+  /// context. The caller owns the reference and must `gpgme_key_unref` it.
+  func rawKey(_ id: String, secret: Bool) -> gpgme_key_t? {
+    guard !id.isEmpty, gpgme_op_keylist_start(handle, id, secret ? 1 : 0) == 0 else { return nil }
+    defer { _ = gpgme_op_keylist_end(handle) }
+    var key: gpgme_key_t?
+    guard gpgme_op_keylist_next(handle, &key) == 0 else { return nil }
+    return key
   }
 
   /// Every key matching `pattern` (all keys when nil).
@@ -77,20 +97,41 @@ final class GPGContext {
   /// Copies the verification result into Swift values, resolving each signer's key.
   func signatureChecks() -> [SignatureCheck] {
     guard let result = gpgme_op_verify_result(handle) else { return [] }
-    var checks: [SignatureCheck] = []
+    // Copy everything first: looking the keys up starts a new operation on this context,
+    // which ends the verify result.
+    var raw: [RawSignature] = []
     var current = result.pointee.signatures
     while let signature = current?.pointee {
       current = signature.next
-      checks.append(check(signature))
+      raw.append(RawSignature(signature))
     }
-    return checks
+    return raw.map(check)
   }
 
-  private func check(_ signature: _gpgme_signature) -> SignatureCheck {
-    let named = signature.fpr.map { String(cString: $0) }
+  /// The parts of a `gpgme_signature_t` a verdict needs, copied out.
+  struct RawSignature {
+    let fpr: String?
+    let status: gpgme_error_t
+    let summary: UInt32
+    let hash: String
+    let publicKeyAlgorithm: String
+    let timestamp: UInt
+
+    init(_ signature: _gpgme_signature) {
+      fpr = signature.fpr.map { String(cString: $0) }
+      status = signature.status
+      summary = signature.summary.rawValue
+      hash = gpgme_hash_algo_name(signature.hash_algo).map { String(cString: $0) } ?? "unknown"
+      publicKeyAlgorithm = gpgme_pubkey_algo_name(signature.pubkey_algo).map { String(cString: $0) } ?? "unknown"
+      timestamp = UInt(signature.timestamp)
+    }
+  }
+
+  private func check(_ signature: RawSignature) -> SignatureCheck {
+    let named = signature.fpr
     let key = named.flatMap { self.key($0, secret: false) }
     let code = mp_gpgme_err_code(signature.status)
-    let summary = signature.summary.rawValue
+    let summary = signature.summary
     var status: SignatureCheck.Status
     switch code {
     case GPG_ERR_NO_ERROR: status = .valid
@@ -114,10 +155,31 @@ final class GPGContext {
       fingerprint: key.map { Fingerprint($0.fingerprint) } ?? named.map(Fingerprint.init),
       userIDs: key?.userIDs.map(\.uid) ?? [],
       emails: key?.userIDs.filter { !$0.revoked && !$0.invalid }.map(\.email).filter { !$0.isEmpty } ?? [],
-      hashAlgorithm: gpgme_hash_algo_name(signature.hash_algo).map { String(cString: $0) } ?? "unknown",
-      publicKeyAlgorithm: gpgme_pubkey_algo_name(signature.pubkey_algo).map { String(cString: $0) } ?? "unknown",
+      hashAlgorithm: signature.hash,
+      publicKeyAlgorithm: signature.publicKeyAlgorithm,
       keyBits: bits,
       createdAt: signature.timestamp > 0 ? Date(timeIntervalSince1970: TimeInterval(signature.timestamp)) : nil)
+  }
+}
+
+/// The key home GPGME uses by default in this process: the first one asked for.
+///
+/// `@unchecked Sendable` is safe: `home` is only read or written under `lock`, and
+/// the default is set (gpgme_set_engine_info) under the same lock, before any
+/// context that relies on it is created.
+final class DefaultHome: @unchecked Sendable {
+  private static let shared = DefaultHome()
+  private let lock = NSLock()
+  private var home: String?
+
+  /// Whether contexts for `home` can use the process default (making it the default if none is set yet).
+  static func adopt(_ home: String) -> Bool {
+    shared.lock.withLock {
+      if let current = shared.home { return current == home }
+      guard gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, nil, home) == 0 else { return false }
+      shared.home = home
+      return true
+    }
   }
 }
 

@@ -15,8 +15,7 @@ extension OpenPGPEngine {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
-      var key: gpgme_key_t?
-      guard gpgme_get_key(ctx.handle, signer, &key, 1) == 0, let key else { throw .signingKeyUnusable(signer) }
+      guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
       defer { gpgme_key_unref(key) }
       gpgme_signers_clear(ctx.handle)
       try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")

@@ -40,12 +40,12 @@ public struct OpenPGPEngine: Sendable {
         throw Self.classifyDecryptionError(error, result: result, noMDC: noMDC)
       }
       let plaintext = output.take()
-      return Decryption(
-        plaintext: plaintext,
-        signatures: ctx.signatureChecks(),
-        isMIME: result.map { $0.is_mime != 0 } ?? false,
-        fileName: result?.file_name.map { String(cString: $0) },
-        symmetricAlgorithm: result?.symkey_algo.map { String(cString: $0) })
+      // Copy the decrypt result before the signer lookups start new operations on ctx.
+      let isMIME = result.map { $0.is_mime != 0 } ?? false
+      let fileName = result?.file_name.map { String(cString: $0) }
+      let symmetric = result?.symkey_algo.map { String(cString: $0) }
+      return Decryption(plaintext: plaintext, signatures: ctx.signatureChecks(), isMIME: isMIME, fileName: fileName,
+                        symmetricAlgorithm: symmetric)
     }
   }
 
@@ -87,8 +87,7 @@ public struct OpenPGPEngine: Sendable {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> DetachedSignature in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
-      var key: gpgme_key_t?
-      guard gpgme_get_key(ctx.handle, signer, &key, 1) == 0, let key else { throw .signingKeyUnusable(signer) }
+      guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
       defer { gpgme_key_unref(key) }
       gpgme_signers_clear(ctx.handle)
       try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")
@@ -119,16 +118,15 @@ public struct OpenPGPEngine: Sendable {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
-      var signingKey: gpgme_key_t?
-      guard gpgme_get_key(ctx.handle, signer, &signingKey, 1) == 0, let signingKey else { throw .signingKeyUnusable(signer) }
+      guard let signingKey = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
       defer { gpgme_key_unref(signingKey) }
       gpgme_signers_clear(ctx.handle)
       try GPGContext.check(gpgme_signers_add(ctx.handle, signingKey), "gpgme_signers_add")
       var keys: [gpgme_key_t?] = []
       defer { for key in keys { if let key { gpgme_key_unref(key) } } }
       for recipient in recipients {
-        var key: gpgme_key_t?
-        guard gpgme_get_key(ctx.handle, recipient, &key, 0) == 0, key != nil else {
+        let key = ctx.rawKey(recipient, secret: false)
+        guard key != nil else {
           throw .gpgme(function: "gpgme_get_key", code: GPG_ERR_NO_PUBKEY.rawValue, message: "no public key \(recipient)")
         }
         keys.append(key)
