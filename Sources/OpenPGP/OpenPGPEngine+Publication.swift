@@ -14,23 +14,7 @@ extension OpenPGPEngine {
   public func signClear(_ text: [UInt8], signer: String) async throws(OpenPGPError) -> [UInt8] {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
-      let ctx = try GPGContext(home: home, passphrase: passphrase)
-      guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
-      defer { gpgme_key_unref(key) }
-      gpgme_signers_clear(ctx.handle)
-      try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")
-      gpgme_set_armor(ctx.handle, 1)
-      let input = try GPGData(text)
-      let output = try GPGData()
-      let error = gpgme_op_sign(ctx.handle, input.handle, output.handle, GPGME_SIG_MODE_CLEAR)
-      if error != 0 {
-        output.discard()
-        let code = mp_gpgme_err_code(error)
-        if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
-        try GPGContext.check(error, "gpgme_op_sign")
-      }
-      guard gpgme_op_sign_result(ctx.handle)?.pointee.signatures != nil else { throw .signingKeyUnusable(signer) }
-      return output.take()
+      try Self.sign(text, signer: signer, mode: GPGME_SIG_MODE_CLEAR, home: home, passphrase: passphrase).output
     }
   }
 

@@ -86,29 +86,36 @@ public struct OpenPGPEngine: Sendable {
   public func signDetached(_ data: [UInt8], signer: String) async throws(OpenPGPError) -> DetachedSignature {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> DetachedSignature in
-      let ctx = try GPGContext(home: home, passphrase: passphrase)
-      guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
-      defer { gpgme_key_unref(key) }
-      gpgme_signers_clear(ctx.handle)
-      try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")
-      gpgme_set_armor(ctx.handle, 1)
-      gpgme_set_textmode(ctx.handle, 0)
-      let input = try GPGData(data)
-      let output = try GPGData()
-      let error = gpgme_op_sign(ctx.handle, input.handle, output.handle, GPGME_SIG_MODE_DETACH)
-      if error != 0 {
-        output.discard()
-        let code = mp_gpgme_err_code(error)
-        if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
-        try GPGContext.check(error, "gpgme_op_sign")
-      }
-      guard let made = gpgme_op_sign_result(ctx.handle)?.pointee.signatures?.pointee else {
-        throw .signingKeyUnusable(signer)
-      }
-      let hash = gpgme_hash_algo_name(made.hash_algo).map { String(cString: $0) } ?? "SHA256"
-      return DetachedSignature(armored: output.take(), micalg: "pgp-" + hash.lowercased(),
-                               signer: Fingerprint(made.fpr.map { String(cString: $0) } ?? signer))
+      let made = try Self.sign(data, signer: signer, mode: GPGME_SIG_MODE_DETACH, home: home, passphrase: passphrase)
+      return DetachedSignature(armored: made.output, micalg: "pgp-" + made.hash.lowercased(), signer: made.signer)
     }
+  }
+
+  /// One signing operation in `mode` (detached or cleartext), armored: the output, the
+  /// hash algorithm's name and the signing key.
+  static func sign(_ data: [UInt8], signer: String, mode: gpgme_sig_mode_t, home: String,
+                   passphrase: String?) throws(OpenPGPError) -> (output: [UInt8], hash: String, signer: Fingerprint) {
+    let ctx = try GPGContext(home: home, passphrase: passphrase)
+    guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
+    defer { gpgme_key_unref(key) }
+    gpgme_signers_clear(ctx.handle)
+    try GPGContext.check(gpgme_signers_add(ctx.handle, key), "gpgme_signers_add")
+    gpgme_set_armor(ctx.handle, 1)
+    gpgme_set_textmode(ctx.handle, 0)
+    let input = try GPGData(data)
+    let output = try GPGData()
+    let error = gpgme_op_sign(ctx.handle, input.handle, output.handle, mode)
+    if error != 0 {
+      output.discard()
+      let code = mp_gpgme_err_code(error)
+      if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
+      try GPGContext.check(error, "gpgme_op_sign")
+    }
+    guard let made = gpgme_op_sign_result(ctx.handle)?.pointee.signatures?.pointee else {
+      throw .signingKeyUnusable(signer)
+    }
+    let hash = gpgme_hash_algo_name(made.hash_algo).map { String(cString: $0) } ?? "SHA256"
+    return (output.take(), hash, Fingerprint(made.fpr.map { String(cString: $0) } ?? signer))
   }
 
   /// Encrypts `data` to `recipients` (fingerprints in the key home) and signs it with
