@@ -27,6 +27,13 @@ extension Gateway {
   /// Builds, signs (and encrypts when possible) and queues one mail to the reporter of `target`.
   func queueReporterMail(_ kind: OutboxEntry.Kind, for target: Case, rawMailID: Int64?, subject: String, body: String,
                          attachments: [OutgoingAttachment] = [], replyTo: String?) async throws(GatewayError) -> OutboxEntry {
+    try await composeReporterMail(kind, for: target, rawMailID: rawMailID, subject: subject, body: body,
+                                  attachments: attachments, replyTo: replyTo).entry
+  }
+
+  /// `queueReporterMail`, also telling whether the mail was encrypted (the key is looked up once).
+  func composeReporterMail(_ kind: OutboxEntry.Kind, for target: Case, rawMailID: Int64?, subject: String, body: String,
+                           attachments: [OutgoingAttachment] = [], replyTo: String?) async throws(GatewayError) -> (entry: OutboxEntry, encrypted: Bool) {
     var message = OutgoingMessage(from: configuration.address, to: target.reporterAddress, subject: subject, body: body,
                                   inReplyTo: replyTo ?? target.messageID,
                                   references: [target.messageID, replyTo].compactMap { $0 }.uniqued(),
@@ -35,8 +42,9 @@ extension Gateway {
     let built: (bytes: [UInt8], messageID: String)
     let signStart = ContinuousClock.now
     defer { clock.add(.sign, since: signStart) }
+    let key = await reporterKey(for: target)
     do {
-      if let key = await reporterKey(for: target) {
+      if let key {
         built = try await message.encrypted(by: signer, to: [key], engine: engine)
       } else {
         built = try await message.signed(by: signer, engine: engine)
@@ -45,9 +53,10 @@ extension Gateway {
     // The acknowledgement is always sent; later mails above the per-sender rate wait for an admin.
     let held = kind != .acknowledgement && kind != .reply ? await overRateLimit(target.reporterAddress) : false
     do {
-      return try await store.enqueue(OutgoingMail(caseID: target.id, rawMailID: rawMailID, kind: kind, sender: configuration.address,
-                                                  recipient: target.reporterAddress, messageID: built.messageID, message: built.bytes),
-                                     held: held)
+      let entry = try await store.enqueue(OutgoingMail(caseID: target.id, rawMailID: rawMailID, kind: kind, sender: configuration.address,
+                                                       recipient: target.reporterAddress, messageID: built.messageID, message: built.bytes),
+                                          held: held)
+      return (entry, key != nil)
     } catch { throw .store(error) }
   }
 
@@ -56,9 +65,8 @@ extension Gateway {
     let record: CaseRecord?
     do { record = try await store.caseRecord(caseID) } catch { throw .store(error) }
     guard let target = record?.case else { throw .store(.notFound("Case \(caseID)")) }
-    let encrypted = await reporterKey(for: target) != nil
-    let entry = try await queueReporterMail(.reply, for: target, rawMailID: nil, subject: "[\(caseID)] Your vulnerability report",
-                                            body: text, replyTo: nil)
+    let (entry, encrypted) = try await composeReporterMail(.reply, for: target, rawMailID: nil,
+                                                           subject: "[\(caseID)] Your vulnerability report", body: text, replyTo: nil)
     do { try await store.addNote(caseID: caseID, actor: actor, text: "Reply to the reporter (outbox \(entry.id)):\n\(text)") }
     catch { throw .store(error) }
     return (await deliver(entry, log: logger), encrypted)

@@ -467,10 +467,7 @@ public final class Gateway: Sendable {
     if let reading { return reading.autoReplyHeaders }
     let bytes: [UInt8]
     do { bytes = try await store.rawMailBytes(id: rawMailID) } catch { throw .store(error) }
-    guard let message = try? MIMEMessage.parse(bytes, limits: reader.limits) else { return AutoReplyHeaders() }
-    let headers = message.headers
-    return AutoReplyHeaders(autoSubmitted: headers["Auto-Submitted"], precedence: headers["Precedence"],
-                            listID: headers["List-Id"], returnPath: headers["Return-Path"])
+    return AutoReplyHeaders(HeaderScan.headers(bytes))
   }
 }
 
