@@ -8,6 +8,7 @@ import Foundation
 /// See https://www.gnupg.org/documentation/manuals/gpgme/Contexts.html
 final class GPGContext {
   let handle: gpgme_ctx_t
+  let home: String
   /// Keeps the passphrase alive while GPGME may call back for it.
   private let passphraseBox: PassphraseBox?
 
@@ -25,6 +26,7 @@ final class GPGContext {
     try Self.check(gpgme_new(&ctx), "gpgme_new")
     guard let ctx else { throw .engineUnavailable("gpgme_new returned no context") }
     handle = ctx
+    self.home = home
     passphraseBox = passphrase.map(PassphraseBox.init)
     do {
       try Self.check(gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP), "gpgme_set_protocol")
@@ -60,38 +62,47 @@ final class GPGContext {
   }
 
   /// Looks a key up by fingerprint or key ID; `nil` when it is not in the key home.
-  /// A key listing on this context (gpgme_get_key would make a context of its own, and
-  /// with it one more gpg process). Ends any result of an earlier operation on this context.
   func key(_ id: String, secret: Bool) -> GPGKey? {
-    guard !id.isEmpty, gpgme_op_keylist_start(handle, id, secret ? 1 : 0) == 0 else { return nil }
-    defer { _ = gpgme_op_keylist_end(handle) }
-    var key: gpgme_key_t?
-    guard gpgme_op_keylist_next(handle, &key) == 0, let key else { return nil }
-    return GPGKey(key)
+    rawKey(id, secret: secret).map(GPGKey.init)
   }
 
-  /// A key as GPGME's own object (for signer and recipient lists), looked up on this
-  /// context. The caller owns the reference and must `gpgme_key_unref` it.
+  /// A key as GPGME's own object (for signer and recipient lists). The caller owns the
+  /// reference and must `gpgme_key_unref` it.
   func rawKey(_ id: String, secret: Bool) -> gpgme_key_t? {
-    guard !id.isEmpty, gpgme_op_keylist_start(handle, id, secret ? 1 : 0) == 0 else { return nil }
-    defer { _ = gpgme_op_keylist_end(handle) }
-    var key: gpgme_key_t?
-    guard gpgme_op_keylist_next(handle, &key) == 0 else { return nil }
-    return key
+    guard !id.isEmpty, let keys = listing(id, secret: secret) else { return nil }
+    keys.dropFirst().forEach { gpgme_key_unref($0) }
+    return keys.first
   }
 
   /// Every key matching `pattern` (all keys when nil).
   func keys(pattern: String?, secret: Bool) throws(OpenPGPError) -> [GPGKey] {
-    try Self.check(gpgme_op_keylist_start(handle, pattern, secret ? 1 : 0), "gpgme_op_keylist_start")
-    var keys: [GPGKey] = []
-    while true {
-      var key: gpgme_key_t?
-      let error = gpgme_op_keylist_next(handle, &key)
-      guard error == 0, let key else { break }
-      keys.append(GPGKey(key))
+    guard let keys = listing(pattern ?? "", secret: secret) else {
+      throw .gpgme(function: "gpgme_op_keylist_start", code: 0, message: "gpg could not list the keys")
     }
-    _ = gpgme_op_keylist_end(handle)
-    return keys
+    return keys.map(GPGKey.init)
+  }
+
+  /// The keys matching `pattern`, each with a reference the caller owns: remembered ones
+  /// (`KeyListings`), or a listing on this context (gpgme_get_key would make a context
+  /// of its own, and with it one more gpg process). A listing ends any result of an
+  /// earlier operation on this context.
+  private func listing(_ pattern: String, secret: Bool) -> [gpgme_key_t]? {
+    KeyListings.shared.keys(home: home, pattern: pattern, secret: secret) { () -> [gpgme_key_t]? in
+      guard gpgme_op_keylist_start(handle, pattern.isEmpty ? nil : pattern, secret ? 1 : 0) == 0 else { return nil }
+      defer { _ = gpgme_op_keylist_end(handle) }
+      var keys: [gpgme_key_t] = []
+      while true {
+        var key: gpgme_key_t?
+        let error = gpgme_op_keylist_next(handle, &key)
+        if let key { keys.append(key) }
+        guard error == 0 else {
+          // Anything but the normal end means gpg stopped early: not a listing to remember.
+          if mp_gpgme_err_code(error) == GPG_ERR_EOF { return keys }
+          keys.forEach { gpgme_key_unref($0) }
+          return nil
+        }
+      }
+    }
   }
 
   /// Copies the verification result into Swift values, resolving each signer's key.

@@ -21,6 +21,7 @@ extension OpenPGPEngine {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> Fingerprint in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
+      defer { KeyListings.shared.forget(home: home) }
       var flags = UInt32(GPGME_CREATE_SIGN | GPGME_CREATE_CERT | GPGME_CREATE_FORCE)
       if passphrase == nil { flags |= UInt32(GPGME_CREATE_NOPASSWD) }
       if lifetime == 0 { flags |= UInt32(GPGME_CREATE_NOEXPIRE) }

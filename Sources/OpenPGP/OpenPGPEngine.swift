@@ -161,6 +161,7 @@ public struct OpenPGPEngine: Sendable {
     return try await Self.blocking { () throws(OpenPGPError) -> [Fingerprint] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       let input = try GPGData(data)
+      defer { KeyListings.shared.forget(home: home) }
       try GPGContext.check(gpgme_op_import(ctx.handle, input.handle), "gpgme_op_import")
       var fingerprints: [Fingerprint] = []
       var current = gpgme_op_import_result(ctx.handle)?.pointee.imports

@@ -98,4 +98,31 @@ import Testing
     #expect(secret.first?.canSign == true)
     #expect(secret.first?.emails == ["security@example.org"])
   }
+
+  /// Key listings are remembered between operations, but never past a change that
+  /// another process (`gpg`, `meldpunt keys import`) makes to the key home.
+  @Test func rememberedKeysFollowChangesMadeByOtherProcesses() async throws {
+    let homes = try Homes()
+    defer { homes.gateway.killAgent(); homes.reporter.killAgent() }
+    let engine = OpenPGPEngine(home: homes.gateway.path, passphrase: nil)
+    #expect(try await engine.keys(matching: "<rita@reporter.example>").isEmpty)
+    try homes.gateway.importKeys(homes.reporter.exportPublic(homes.reporterKey))
+    let found = try await engine.keys(matching: "<rita@reporter.example>")
+    #expect(found.map(\.fingerprint) == [Fingerprint(homes.reporterKey)])
+    #expect(found.first?.revoked == false)
+
+    // Revoked by its owner (the certificate gpg made with the key), imported by another process.
+    let certificate = try String(contentsOfFile: "\(homes.reporter.path)/openpgp-revocs.d/\(homes.reporterKey).rev", encoding: .utf8)
+    let revoked = try homes.gateway.gpg(["--import"], stdin: Array(certificate.replacingOccurrences(of: ":-----BEGIN", with: "-----BEGIN").utf8))
+    #expect(revoked.status == 0, "gpg --import: \(revoked.stderr)")
+    #expect(try await engine.keys(matching: "<rita@reporter.example>").first?.revoked == true)
+
+    // Deleted by another process: gone for the engine too, also for encryption.
+    let deleted = try homes.gateway.gpg(["--batch", "--yes", "--delete-keys", homes.reporterKey])
+    #expect(deleted.status == 0, "gpg --delete-keys: \(deleted.stderr)")
+    #expect(try await engine.keys(matching: "<rita@reporter.example>").isEmpty)
+    await #expect(throws: OpenPGPError.self) {
+      _ = try await engine.encryptAndSign([1, 2, 3], to: [homes.reporterKey], signer: homes.gatewayKey)
+    }
+  }
 }
