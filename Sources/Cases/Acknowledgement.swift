@@ -162,18 +162,10 @@ enum ReporterWords {
 
   /// A day and time in the organisation's zone, with the zone named.
   static func timestamp(_ date: Date, _ zone: TimeZone) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: date) + " (" + (["UTC", "GMT"].contains(zone.identifier) ? "UTC" : zone.identifier) + ")"
+    UTCDate.minute(date, in: zone) + " (" + (["UTC", "GMT"].contains(zone.identifier) ? "UTC" : zone.identifier) + ")"
   }
 
   static func day(_ date: Date, _ zone: TimeZone) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd"
-    return formatter.string(from: date)
+    UTCDate.day(date, in: zone)
   }
 }

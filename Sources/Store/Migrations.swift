@@ -158,6 +158,23 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("v5 indexes for the lookups every mail makes") { db in
+      // Without these, each new mail scanned whole tables (duplicate check, outbox by case,
+      // rate limit by recipient), so the cost of a mail grew with the number of cases.
+      try db.execute(sql: """
+        CREATE INDEX case_file_reporter ON case_file(reporter_address COLLATE NOCASE, year, number);
+        CREATE INDEX outbox_case ON outbox(case_id);
+        CREATE INDEX outbox_raw_mail ON outbox(raw_mail_id);
+        CREATE INDEX outbox_recipient ON outbox(lower(recipient), created_at);
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        CREATE INDEX raw_mail_moving ON raw_mail(moving_to) WHERE moving_to IS NOT NULL;
+        CREATE INDEX audit_event_raw_mail ON audit_event(raw_mail_id);
+        CREATE INDEX case_note_case ON case_note(case_id);
+        CREATE INDEX agreement_change_case ON agreement_change(case_id);
+        CREATE INDEX reporter_key_address ON reporter_key(address);
+        CREATE INDEX key_event_fingerprint ON key_event(fingerprint);
+        """)
+    }
     return migrator
   }
 }

@@ -176,15 +176,30 @@ extension Store {
 
   /// An earlier open case from the same reporter about one of the same assets with a similar title.
   public func possibleDuplicate(reporterAddress: String, assets: [String], title: String) async throws(StoreError) -> CaseID? {
-    let candidates = try await cases().filter {
-      $0.reporterAddress.caseInsensitiveCompare(reporterAddress) == .orderedSame && ![CaseState.rejected, .closed].contains($0.state)
+    let candidates = try await readCases { db in
+      // The reporter's own open cases, newest first; a reporter with more open cases than
+      // this is compared with the recent ones only, so a mail's cost stays bounded.
+      try Row.fetchAll(db, sql: """
+        SELECT id, title, assets FROM case_file
+        WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
+        ORDER BY year DESC, number DESC LIMIT \(Self.duplicateCandidates)
+        """, arguments: [reporterAddress]).map { DuplicateCandidate(id: $0["id"], title: $0["title"], assets: $0["assets"]) }
     }
     let wanted = Set(assets.map { $0.lowercased() })
-    for candidate in candidates.reversed() {
-      let shared = !wanted.isDisjoint(with: candidate.assets.map { $0.lowercased() }) || (wanted.isEmpty && candidate.assets.isEmpty)
-      if shared && TitleSimilarity.similar(candidate.title, title) { return candidate.id }
+    for candidate in candidates {
+      let theirs = ((try? Self.decode([String].self, candidate.assets)) ?? []).map { $0.lowercased() }
+      let shared = !wanted.isDisjoint(with: theirs) || (wanted.isEmpty && theirs.isEmpty)
+      if shared && TitleSimilarity.similar(candidate.title, title) { return CaseID(candidate.id) }
     }
     return nil
+  }
+
+  static let duplicateCandidates = 500
+
+  private struct DuplicateCandidate: Sendable {
+    let id: String
+    let title: String
+    let assets: String
   }
 
   // MARK: Plumbing

@@ -54,7 +54,7 @@ public final class Store: Sendable {
   public func storeRawMail(_ bytes: [UInt8], sha256: String, messageID: String?, receivedAt: Date,
                            imapUID: UInt32?) async throws(StoreError) -> (mail: RawMail, isNew: Bool) {
     try await write { db in
-      if let existing = try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE sha256 = ?", arguments: [sha256]) {
+      if let existing = try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE sha256 = ?", arguments: [sha256]) {
         return (Self.rawMail(existing), false)
       }
       try db.execute(sql: """
@@ -64,7 +64,7 @@ public final class Store: Sendable {
       let id = db.lastInsertedRowID
       try Self.audit(db, caseID: nil, rawMailID: id, actor: "gateway", action: "mail.received",
                      detail: "stored \(bytes.count) bytes, sha256 \(sha256)")
-      let row = try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE id = ?", arguments: [id])!
+      let row = try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id])!
       return (Self.rawMail(row), true)
     }
   }
@@ -79,7 +79,7 @@ public final class Store: Sendable {
   }
 
   public func rawMail(id: Int64) async throws(StoreError) -> RawMail? {
-    try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
+    try await read { db in try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
   }
 
   /// Records that the mail is about to be moved to `folder`, so a crash between
@@ -367,6 +367,10 @@ public final class Store: Sendable {
     decoder.dateDecodingStrategy = .iso8601
     return try decoder.decode(type, from: Data(text.utf8))
   }
+
+  /// Every column of `raw_mail` but the mail itself: reading a record must not copy the
+  /// (up to 50 MB) message out of the database.
+  static let rawMailColumns = "id, sha256, message_id, size, received_at, imap_uid, state"
 
   static func rawMail(_ row: Row) -> RawMail {
     RawMail(id: row["id"], sha256: row["sha256"], messageID: row["message_id"], size: row["size"],

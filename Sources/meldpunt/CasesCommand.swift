@@ -233,7 +233,7 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 enum Dates {
-  static func minute(_ date: Date) -> String { UTCDate.string(date, "yyyy-MM-dd HH:mm") }
+  static func minute(_ date: Date) -> String { UTCDate.minute(date) }
   static func day(_ date: Date) -> String { UTCDate.day(date) }
 }
 

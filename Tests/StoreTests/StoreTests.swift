@@ -86,4 +86,31 @@ import Testing
     let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     #expect(mode & 0o077 == 0)
   }
+
+  /// A new report is a possible duplicate of the same reporter's open case about a shared
+  /// asset with a similar title; not of another reporter's, nor of a closed one.
+  @Test func possibleDuplicatesAreTheReportersOwnOpenCases() async throws {
+    let store = try Store()
+    let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: Date(), severity: nil)
+    func open(_ n: UInt8, from address: String, title: String, assets: [String]) async throws -> Case {
+      let raw = try await store.storeRawMail([n], sha256: "h\(n)", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+      let report = Report(reporterAddress: address, subject: title, text: "t", messageID: nil, receivedAt: Date())
+      return try await store.createCase(rawMailID: raw.id, report: report, verdict: Verdict(encryption: .full, signature: .none),
+                                        timeline: timeline, severity: nil, details: CaseDetails(assets: assets))
+    }
+    let earlier = try await open(1, from: "Rita@Reporter.example", title: "SQL injection in login form", assets: ["https://app.example.org/login"])
+    _ = try await open(2, from: "other@reporter.example", title: "SQL injection in login form", assets: ["https://app.example.org/login"])
+    _ = try await open(3, from: "rita@reporter.example", title: "Weak TLS ciphers", assets: ["mail.example.org"])
+
+    let asset = ["HTTPS://app.example.org/login"]
+    #expect(try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: asset,
+                                              title: "SQL injection in the login form") == earlier.id)
+    #expect(try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: asset, title: "Stored XSS in profile") == nil)
+    #expect(try await store.possibleDuplicate(reporterAddress: "someone@else.example", assets: asset,
+                                              title: "SQL injection in login form") == nil)
+    _ = try await store.update(earlier.id, Store.CaseUpdate(state: .triaged), actor: "test")
+    _ = try await store.update(earlier.id, Store.CaseUpdate(state: .rejected), actor: "test")
+    #expect(try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: asset,
+                                              title: "SQL injection in login form") == nil)
+  }
 }
