@@ -133,11 +133,16 @@ struct Walk {
   mutating func visitAttachment(_ part: MIMEPart, in message: MIMEMessage, path: String, encrypted: Bool,
                                 signature: Int?, depth: Int) async throws(WalkFailure) {
     let body = message.decodedBody(of: part)
-    switch PacketSniffer.kind(of: body) {
+    // Only a file that says it is OpenPGP (armor, a .gpg/.pgp/.asc name, an OpenPGP type)
+    // is read as such: any binary file can start like a packet, and reading it as one
+    // would turn a report with a core dump attached into "undecryptable".
+    let saysOpenPGP = PacketSniffer.isArmored(body) || Self.hasOpenPGPName(part.filename)
+      || ["application/pgp-encrypted", "application/pgp", "application/x-pgp", "application/pgp-keys"].contains(part.contentType.mimeType)
+    switch saysOpenPGP ? PacketSniffer.kind(of: body) : .unknown {
     case .encrypted where part.contentType.mimeType != "application/pgp-encrypted" || body.count > 64:
       try await decrypt(body, path: path, depth: depth, mime: false, name: Self.strippingCryptoSuffix(part.filename))
       return
-    case .key where part.contentType.mimeType != "application/octet-stream" || (part.filename ?? "").hasSuffix(".asc"):
+    case .key:
       keys.append(body)
       return
     default:
@@ -349,6 +354,12 @@ struct Walk {
 
   /// A pseudo-part below `path`: "/" + "dec" → "/dec".
   static func sub(_ path: String, _ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
+
+  /// `report.pdf.gpg`, `key.asc`, `finding.pgp`: names OpenPGP tools give their output.
+  static func hasOpenPGPName(_ name: String?) -> Bool {
+    guard let name = name?.lowercased() else { return false }
+    return [".gpg", ".pgp", ".asc"].contains { name.hasSuffix($0) }
+  }
 
   static func strippingCryptoSuffix(_ name: String?) -> String {
     guard let name else { return "(unnamed)" }

@@ -120,6 +120,33 @@ struct ReadingRulesTests {
     #expect(files.first?["size"] as? Int == 25)
   }
 
+  @Test("A binary attachment that happens to start like an OpenPGP packet is a file, not an undecryptable mail")
+  func binaryAttachmentThatLooksLikeAPacket() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let reporter = try environment.addReporter(name: "Rita", email: "rita@reporter.example")
+    try environment.gatewayHome.importKeys(environment.reporterHome.exportPublic(reporter))
+    // Random bytes (a memory dump, a capture) whose first bytes read as packet headers:
+    // an encrypted session key, integrity-protected data, a public key.
+    for head: [UInt8] in [[0x84, 0x5E, 0x03], [0xD2, 0x00, 0x01], [0xC6, 0x33, 0x04], [0x85, 0x01, 0x0C, 0x03]] {
+      let bytes = head + (0..<2_000).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
+      let entity = "Content-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n--inner\r\nContent-Type: text/plain\r\n\r\n"
+        + "Heap dump attached.\r\n--inner\r\nContent-Type: application/octet-stream; name=\"heap.bin\"\r\n"
+        + "Content-Disposition: attachment; filename=\"heap.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        + "\r\n--inner--\r\n"
+      let mail = try Self.pgpMIME(entity: entity, from: "rita@reporter.example", to: TestEnvironment.gatewayAddress,
+                                  subject: "Crash", recipient: environment.gatewayFingerprint, signers: [reporter],
+                                  home: environment.reporterHome)
+      let judged = try Self.inspect(mail, home: environment.gatewayHome)
+      #expect(judged["encryption"] as? String == "full", "first bytes \(head)")
+      #expect(judged["signature"] as? String == "valid", "first bytes \(head)")
+      let files = judged["attachments"] as? [[String: Any]] ?? []
+      #expect(files.map { $0["name"] as? String } == ["heap.bin"], "first bytes \(head)")
+      #expect(files.first?["size"] as? Int == bytes.count, "first bytes \(head)")
+    }
+  }
+
   @Test("A copy that reached the gateway by Bcc decrypts: the key comes from the message's recipients")
   func bccCopyDecrypts() throws {
     let environment = try TestEnvironment.start()
