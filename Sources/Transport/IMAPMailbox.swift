@@ -20,6 +20,8 @@ public final class IMAPMailbox: Sendable {
   private let queue: BlockingQueue
   private let state: CurlHandleBox
   private let logger: Logger
+  /// Folders seen to exist: a move need not ask the server first (two round trips per mail).
+  private let folders = KnownFolders()
 
   public init(endpoint: ServerEndpoint, logger: Logger) {
     self.endpoint = endpoint
@@ -77,15 +79,25 @@ public final class IMAPMailbox: Sendable {
 
   /// Moves one message to `folder` (creating the folder if needed). RFC 6851 `UID MOVE`.
   public func move(uid: UInt32, to folder: String) async throws(TransportError) {
-    try await ensureFolder(folder)
-    _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+    let known = folders.contains(folder)
+    if !known { try await ensureFolder(folder) }
+    do {
+      _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+    } catch where known && !error.isTemporary {
+      // An admin may have deleted or renamed the folder since we last looked.
+      folders.forget(folder)
+      try await ensureFolder(folder)
+      _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+    }
   }
 
   /// Creates `folder` unless it exists.
   public func ensureFolder(_ folder: String) async throws(TransportError) {
     let listing = try await command("LIST \"\" \(Self.quoted(folder))", mailbox: nil)
-    if listing.contains("* LIST") { return }
-    _ = try await command("CREATE \(Self.quoted(folder))", mailbox: nil)
+    if !listing.contains("* LIST") {
+      _ = try await command("CREATE \(Self.quoted(folder))", mailbox: nil)
+    }
+    folders.remember(folder)
   }
 
   /// Stores a message in `folder` (used by tests, the demo and reprocessing).
@@ -186,6 +198,17 @@ public final class IMAPMailbox: Sendable {
 
 /// Holds the one curl handle of a connection.
 ///
+/// Names of folders known to exist on the server.
+///
+/// `@unchecked Sendable` is safe: `names` is only touched under `lock`.
+final class KnownFolders: @unchecked Sendable {
+  private let lock = NSLock()
+  private var names: Set<String> = []
+  func contains(_ name: String) -> Bool { lock.withLock { names.contains(name) } }
+  func remember(_ name: String) { lock.withLock { _ = names.insert(name) } }
+  func forget(_ name: String) { lock.withLock { _ = names.remove(name) } }
+}
+
 /// `@unchecked Sendable` is safe because the handle is only created and used inside
 /// the owner's serial `BlockingQueue`, never from two threads at once.
 final class CurlHandleBox: @unchecked Sendable {

@@ -31,4 +31,25 @@ struct MailboxListingTests {
                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     #expect(try await none.list().isEmpty)
   }
+
+  @Test("Moves ask the server about the folder once, and recreate it when an admin deleted it meanwhile")
+  func movesRememberTheFolder() async throws {
+    let dovecot = try DovecotServer.start()
+    defer { dovecot.stop() }
+    for n in 1...3 {
+      try dovecot.append(Array("From: r\(n)@x.example\r\nSubject: \(n)\r\nMessage-ID: <m\(n)@x.example>\r\n\r\nbody \(n)\r\n".utf8))
+    }
+    let mailbox = IMAPMailbox(endpoint: ServerEndpoint(url: dovecot.url(mailbox: "INBOX", tls: true), user: dovecot.user,
+                                                      password: dovecot.password, caFile: dovecot.caFile),
+                              logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let uids = try await mailbox.list().map(\.uid)
+    try #require(uids.count == 3)
+    try await mailbox.move(uid: uids[0], to: "Processed")
+    try await mailbox.move(uid: uids[1], to: "Processed")
+    _ = try dovecot.imapCommand("DELETE Processed")
+    try await mailbox.move(uid: uids[2], to: "Processed")
+    #expect(try await mailbox.list().isEmpty)
+    let status = try dovecot.imapCommand("STATUS Processed (MESSAGES)")
+    #expect(status.contains("MESSAGES 1"), "\(status)")
+  }
 }
