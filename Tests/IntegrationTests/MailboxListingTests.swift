@@ -52,4 +52,18 @@ struct MailboxListingTests {
     let status = try dovecot.imapCommand("STATUS Processed (MESSAGES)")
     #expect(status.contains("MESSAGES 1"), "\(status)")
   }
+
+  @Test("A mail that arrives between two listings is in the second one, not one poll later")
+  func newMailIsSeenByTheNextListing() async throws {
+    let dovecot = try DovecotServer.start()
+    defer { dovecot.stop() }
+    let mailbox = IMAPMailbox(endpoint: ServerEndpoint(url: dovecot.url(mailbox: "INBOX", tls: true), user: dovecot.user,
+                                                      password: dovecot.password, caFile: dovecot.caFile),
+                              logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    #expect(try await mailbox.list().isEmpty)  // the session now has the mailbox selected
+    for n in 1...2 {
+      try dovecot.append(Array("From: r@x.example\r\nSubject: \(n)\r\nMessage-ID: <late\(n)@x.example>\r\n\r\nbody\r\n".utf8))
+      #expect(try await mailbox.list().count == n)
+    }
+  }
 }
