@@ -24,6 +24,11 @@ public final class Store: Sendable {
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(10)
+      // Memory stays flat however large the database grows: SQLite keeps up to 2 MiB of
+      // pages per connection by default, and GRDB opens up to five readers. The pipeline
+      // reads little and mostly by index, so two readers with 1 MiB each do.
+      configuration.maximumReaderCount = 2
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -1024") }
       // Tests simulate a full disk by capping the database size (SQLITE_FULL).
       if let pages = ProcessInfo.processInfo.environment["MELDPUNT_TEST_DB_MAX_PAGES"].flatMap(Int.init) {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
