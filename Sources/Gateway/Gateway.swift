@@ -187,7 +187,7 @@ public final class Gateway: Sendable {
     if entry.size > configuration.maxMessageBytes { return .oversize(entry) }
     let bytes: [UInt8]
     let fetchStart = ContinuousClock.now
-    do { bytes = try await mailbox.fetch(uid: entry.uid, limit: configuration.maxMessageBytes) }
+    do { bytes = try await mailbox.fetch(uid: entry.uid, limit: configuration.maxMessageBytes, expectedSize: entry.size) }
     catch let error where error == .messageTooLarge(uid: entry.uid, limit: configuration.maxMessageBytes) {
       return .oversize(entry)
     } catch { throw .transport(error) }

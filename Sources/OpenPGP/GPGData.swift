@@ -66,8 +66,11 @@ final class BoundedOutput {
     init(limit: Int) { self.limit = limit }
   }
 
-  init(limit: Int) throws(OpenPGPError) {
+  /// `expected`: a guess of the output size (the input's), reserved up front so that a
+  /// large plaintext does not pass through a doubling array of twice its size.
+  init(limit: Int, expected: Int = 0) throws(OpenPGPError) {
     sink = Sink(limit: limit)
+    if expected > 0 { sink.bytes.reserveCapacity(min(expected, limit)) }
     callbacks = .allocate(capacity: 1)
     callbacks.initialize(to: gpgme_data_cbs(read: nil, write: boundedWrite, seek: nil, release: nil))
     var data: gpgme_data_t?
@@ -110,4 +113,69 @@ private let boundedWrite: gpgme_data_write_cb_t = { hook, buffer, size in
   }
   sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
   return size
+}
+
+/// Input for gpg read straight out of a Swift array through GPGME callbacks:
+/// `gpgme_data_new_from_mem` would copy it first, and a mail can be 50 MB.
+final class GPGInput {
+  private(set) var handle: gpgme_data_t?
+  private let source: Source
+  private let callbacks: UnsafeMutablePointer<gpgme_data_cbs>
+
+  final class Source {
+    let bytes: [UInt8]
+    var offset = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+  }
+
+  init(_ bytes: [UInt8]) throws(OpenPGPError) {
+    source = Source(bytes)
+    callbacks = .allocate(capacity: 1)
+    callbacks.initialize(to: gpgme_data_cbs(read: inputRead, write: nil, seek: inputSeek, release: nil))
+    var data: gpgme_data_t?
+    let code = gpgme_data_new_from_cbs(&data, callbacks, Unmanaged.passUnretained(source).toOpaque())
+    if code != 0 {
+      callbacks.deallocate()
+      try GPGContext.check(code, "gpgme_data_new_from_cbs")
+    }
+    handle = data
+  }
+
+  deinit {
+    if let handle { gpgme_data_release(handle) }
+    callbacks.deallocate()
+  }
+}
+
+private let inputRead: gpgme_data_read_cb_t = { hook, buffer, size in
+  guard let hook, let buffer else { return -1 }
+  let source = Unmanaged<GPGInput.Source>.fromOpaque(hook).takeUnretainedValue()
+  let count = min(size, source.bytes.count - source.offset)
+  guard count > 0 else { return 0 }
+  source.bytes.withUnsafeBufferPointer { all in
+    buffer.copyMemory(from: UnsafeRawPointer(all.baseAddress! + source.offset), byteCount: count)
+  }
+  source.offset += count
+  return count
+}
+
+private let inputSeek: gpgme_data_seek_cb_t = { hook, offset, whence in
+  guard let hook else { return -1 }
+  let source = Unmanaged<GPGInput.Source>.fromOpaque(hook).takeUnretainedValue()
+  let base: Int
+  switch whence {
+  case SEEK_SET: base = 0
+  case SEEK_CUR: base = source.offset
+  case SEEK_END: base = source.bytes.count
+  default:
+    errno = EINVAL
+    return -1
+  }
+  let target = base + Int(offset)
+  guard target >= 0, target <= source.bytes.count else {
+    errno = EINVAL
+    return -1
+  }
+  source.offset = target
+  return off_t(target)
 }

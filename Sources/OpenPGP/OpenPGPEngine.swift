@@ -29,8 +29,8 @@ public struct OpenPGPEngine: Sendable {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
-      let input = try GPGData(ciphertext)
-      let output = try BoundedOutput(limit: limit)
+      let input = try GPGInput(ciphertext)
+      let output = try BoundedOutput(limit: limit, expected: ciphertext.count)
       let error = gpgme_op_decrypt_verify(ctx.handle, input.handle, output.handle)
       let result = gpgme_op_decrypt_result(ctx.handle)?.pointee
       let noMDC = result.map { $0.legacy_cipher_nomdc != 0 } ?? false
@@ -54,8 +54,8 @@ public struct OpenPGPEngine: Sendable {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> [SignatureCheck] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
-      let sig = try GPGData(signature)
-      let text = try GPGData(signedBytes)
+      let sig = try GPGInput(signature)
+      let text = try GPGInput(signedBytes)
       let error = gpgme_op_verify(ctx.handle, sig.handle, text.handle, nil)
       if error != 0 && mp_gpgme_err_code(error) != GPG_ERR_NO_DATA {
         try GPGContext.check(error, "gpgme_op_verify")

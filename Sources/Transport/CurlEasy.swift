@@ -94,7 +94,12 @@ final class ResponseSink {
   var bytes: [UInt8] = []
   let limit: Int
   var exceeded = false
-  init(limit: Int) { self.limit = limit }
+  /// `expected`: the size the server announced, so a 35 MB mail is received into one
+  /// buffer of its size instead of a doubling array that peaks at twice that.
+  init(limit: Int, expected: Int = 0) {
+    self.limit = limit
+    if expected > 0 { bytes.reserveCapacity(min(expected, limit)) }
+  }
 }
 
 /// Supplies upload bytes to curl's read callback.

@@ -67,13 +67,13 @@ public final class IMAPMailbox: Sendable {
   }
 
   /// The raw bytes of one message, exactly as the server stores it.
-  public func fetch(uid: UInt32, limit: Int) async throws(TransportError) -> [UInt8] {
+  public func fetch(uid: UInt32, limit: Int, expectedSize: Int = 0) async throws(TransportError) -> [UInt8] {
     let endpoint = self.endpoint
     return try await withCurl { curl throws(TransportError) in
       try curl.set(CURLOPT_URL, Self.url(endpoint, mailbox: endpoint.mailbox) + "/;UID=\(uid)")
       try curl.set(CURLOPT_CUSTOMREQUEST, nil)
       try curl.set(CURLOPT_UPLOAD, 0)
-      let sink = ResponseSink(limit: limit)
+      let sink = ResponseSink(limit: limit, expected: expectedSize)
       let code = curl.perform(write: sink, read: nil)
       if sink.exceeded { throw .messageTooLarge(uid: uid, limit: limit) }
       guard code == CURLE_OK else { throw endpoint.error(code, curl, command: "UID FETCH \(uid)") }
