@@ -49,6 +49,8 @@ public final class Gateway: Sendable {
   let wkdMisses = AddressSet()
   /// Time per pipeline stage.
   public let clock = StageClock()
+  /// Moves of the pass in progress, sent to the server together.
+  let pendingMoves = PendingMoves()
   /// What every reporter mail may say about the organisation.
   var facts: SenderFacts {
     SenderFacts(organisation: configuration.organisation, policyURL: configuration.policyURL, gatewayKey: signer,
@@ -153,6 +155,9 @@ public final class Gateway: Sendable {
     var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
       Task { await prepareResult(entry) }
     }
+    // Mails are filed together: one UID MOVE for up to `movesPerCommand` of them.
+    pendingMoves.collect(true)
+    defer { pendingMoves.collect(false) }
     for (index, entry) in entries.enumerated() {
       summary.seen += 1
       let prepared = await next?.value ?? .failure(.store(.notFound("prepared mail")))
@@ -165,10 +170,15 @@ public final class Gateway: Sendable {
         if error.needsAdmin { summary.adminMustFix = error.description; break }
         if error.isTemporary, case .transport = error { break }
       }
+      if pendingMoves.count >= Self.movesPerCommand, !(await flushMoves(&summary)) { break }
     }
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     _ = await next?.value
+    _ = await flushMoves(&summary)
   }
+
+  /// How many filed mails one `UID MOVE` carries at most.
+  static let movesPerCommand = 25
 
   /// What the first steps (fetch, store, read) made of one mail.
   enum Prepared: Sendable {
@@ -449,13 +459,45 @@ public final class Gateway: Sendable {
     do { try await mailbox.move(uid: entry.uid, to: configuration.quarantineFolder) } catch { throw .transport(error) }
   }
 
+  /// Files a mail whose case (or quarantine entry) is committed. During a pass the move
+  /// waits in `pendingMoves` and goes to the server with others (`flushMoves`).
   private func move(_ uid: UInt32, to folder: String, rawMailID: Int64, log: Logger) async throws(GatewayError) {
+    if pendingMoves.add(PendingMoves.Move(uid: uid, folder: folder, rawMailID: rawMailID)) { return }
+    try await move([PendingMoves.Move(uid: uid, folder: folder, rawMailID: rawMailID)])
+  }
+
+  /// Moves mails whose cases are committed: recorded as moving, one `UID MOVE` per folder,
+  /// recorded as filed. A crash in between is completed after a restart
+  /// (`completeInterruptedMoves`), and a mail still in the inbox is simply handled again.
+  func move(_ moves: [PendingMoves.Move]) async throws(GatewayError) {
     let moveStart = ContinuousClock.now
-    defer { clock.add(.move, since: moveStart) }
-    do { try await store.markMoving(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
-    do { try await mailbox.move(uid: uid, to: folder) } catch { throw .transport(error) }
-    FaultPoint.hit(.afterMove)
-    do { try await store.markFiled(rawMailID: rawMailID, folder: folder) } catch { throw .store(error) }
+    defer { clock.add(.move, since: moveStart, count: moves.count) }
+    var folders: [String] = []
+    for move in moves where !folders.contains(move.folder) { folders.append(move.folder) }
+    for folder in folders {
+      let group = moves.filter { $0.folder == folder }
+      do { try await store.markMoving(rawMailIDs: group.map(\.rawMailID), folder: folder) } catch { throw .store(error) }
+      do { try await mailbox.move(uids: group.map(\.uid), to: folder) } catch { throw .transport(error) }
+      FaultPoint.hit(.afterMove)
+      do { try await store.markFiled(rawMailIDs: group.map(\.rawMailID), folder: folder) } catch { throw .store(error) }
+    }
+  }
+
+  /// Sends the moves collected so far.
+  private func flushMoves(_ summary: inout RunSummary) async -> Bool {
+    let moves = pendingMoves.take()
+    guard !moves.isEmpty else { return true }
+    do throws(GatewayError) {
+      try await move(moves)
+      return true
+    } catch {
+      // The mails stay in the inbox; their cases and acknowledgements are kept, so the
+      // next pass only files them.
+      logger.debug("Mails not filed yet; they are filed on the next pass", metadata: ["error": "\(error)"])
+      summary.unfinished.append("move of \(moves.count) mails: \(error)")
+      if error.needsAdmin { summary.adminMustFix = error.description }
+      return false
+    }
   }
 
   private func caseRecord(rawMailID: Int64) async throws(GatewayError) -> CaseRecord? {
@@ -490,6 +532,42 @@ enum QuarantineReason {
       return "The encrypted mail was altered or damaged in transit (integrity check failed); nothing of it was used."
     case .corrupt:
       return "The mail claims to be encrypted but holds no readable OpenPGP encrypted data."
+    }
+  }
+}
+
+/// Mails waiting to be filed during a pass (see `Gateway.flushMoves`).
+///
+/// `@unchecked Sendable` is safe: `moves` and `collecting` are only touched under `lock`.
+final class PendingMoves: @unchecked Sendable {
+  struct Move: Sendable {
+    let uid: UInt32
+    let folder: String
+    let rawMailID: Int64
+  }
+
+  private let lock = NSLock()
+  private var moves: [Move] = []
+  private var collecting = false
+
+  /// Starts or stops collecting; outside a pass, moves happen at once.
+  func collect(_ on: Bool) { lock.withLock { collecting = on } }
+
+  /// Keeps `move` for later when collecting; false means: move it now.
+  func add(_ move: Move) -> Bool {
+    lock.withLock {
+      guard collecting else { return false }
+      moves.append(move)
+      return true
+    }
+  }
+
+  var count: Int { lock.withLock { moves.count } }
+
+  func take() -> [Move] {
+    lock.withLock {
+      defer { moves = [] }
+      return moves
     }
   }
 }

@@ -55,11 +55,15 @@ public struct GatewayService: Service {
           await gateway.queueWebhooks(.overdue, caseID: caseID)
         }
       }
-      // Log a change of state once, not every failed retry.
+      // Log a change of state once, not every failed retry. While mail waits, the wording
+      // of the problem varies with the step that met it (a fetch, a move, the listing), so
+      // only the first one is a warning.
       let problem = summary.unfinished.first
       if problem != lastProblem {
-        if let problem { logger.warning("Mail is waiting", metadata: ["problem": "\(problem)"]) }
-        else if lastProblem != nil { logger.notice("All caught up again") }
+        if let problem {
+          if lastProblem == nil { logger.warning("Mail is waiting", metadata: ["problem": "\(problem)"]) }
+          else { logger.debug("Mail is still waiting", metadata: ["problem": "\(problem)"]) }
+        } else if lastProblem != nil { logger.notice("All caught up again") }
         lastProblem = problem
       }
       let seconds = gateway.configuration.pollSeconds

@@ -14,12 +14,13 @@ public final class StageClock: @unchecked Sendable {
 
   public init() {}
 
-  func add(_ stage: Stage, since start: ContinuousClock.Instant) {
+  /// `count`: how many mails the step served (several mails share one move).
+  func add(_ stage: Stage, since start: ContinuousClock.Instant, count: Int = 1) {
     let elapsed = start.duration(to: .now)
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     lock.withLock {
       let old = totals[stage] ?? (0, 0)
-      totals[stage] = (old.seconds + seconds, old.count + 1)
+      totals[stage] = (old.seconds + seconds, old.count + count)
     }
   }
 

@@ -90,8 +90,15 @@ public final class Store: Sendable {
   /// Records that the mail is about to be moved to `folder`, so a crash between
   /// the move and `markFiled` can be recognised and completed after a restart.
   public func markMoving(rawMailID: Int64, folder: String) async throws(StoreError) {
+    try await markMoving(rawMailIDs: [rawMailID], folder: folder)
+  }
+
+  /// `markMoving` for several mails that move together, in one transaction.
+  public func markMoving(rawMailIDs: [Int64], folder: String) async throws(StoreError) {
     try await write { db in
-      try db.execute(sql: "UPDATE raw_mail SET moving_to = ? WHERE id = ?", arguments: [folder, rawMailID])
+      for id in rawMailIDs {
+        try db.execute(sql: "UPDATE raw_mail SET moving_to = ? WHERE id = ?", arguments: [folder, id])
+      }
     }
   }
 
@@ -106,12 +113,19 @@ public final class Store: Sendable {
 
   /// Records that the mail left the inbox.
   public func markFiled(rawMailID: Int64, folder: String) async throws(StoreError) {
+    try await markFiled(rawMailIDs: [rawMailID], folder: folder)
+  }
+
+  /// `markFiled` for several mails that moved together, in one transaction.
+  public func markFiled(rawMailIDs: [Int64], folder: String) async throws(StoreError) {
     try await write { db in
-      try db.execute(sql: "UPDATE raw_mail SET moving_to = NULL WHERE id = ?", arguments: [rawMailID])
-      // A quarantined mail stays quarantined: filing only completes a case.
-      try db.execute(sql: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
-      try Self.audit(db, caseID: try Self.caseID(db, rawMailID: rawMailID), rawMailID: rawMailID, actor: "gateway",
-                     action: "mail.filed", detail: "moved to \(folder)")
+      for rawMailID in rawMailIDs {
+        try db.execute(sql: "UPDATE raw_mail SET moving_to = NULL WHERE id = ?", arguments: [rawMailID])
+        // A quarantined mail stays quarantined: filing only completes a case.
+        try db.execute(sql: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
+        try Self.audit(db, caseID: try Self.caseID(db, rawMailID: rawMailID), rawMailID: rawMailID, actor: "gateway",
+                       action: "mail.filed", detail: "moved to \(folder)")
+      }
     }
   }
 

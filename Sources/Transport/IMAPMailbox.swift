@@ -83,16 +83,35 @@ public final class IMAPMailbox: Sendable {
 
   /// Moves one message to `folder` (creating the folder if needed). RFC 6851 `UID MOVE`.
   public func move(uid: UInt32, to folder: String) async throws(TransportError) {
+    try await move(uids: [uid], to: folder)
+  }
+
+  /// Moves several messages to `folder` with one `UID MOVE` (creating the folder if needed).
+  public func move(uids: [UInt32], to folder: String) async throws(TransportError) {
+    guard !uids.isEmpty else { return }
+    let command = "UID MOVE \(Self.uidSet(uids)) \(Self.quoted(folder))"
     let known = folders.contains(folder)
     if !known { try await ensureFolder(folder) }
     do {
-      _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+      _ = try await self.command(command, mailbox: endpoint.mailbox)
     } catch where known && !error.isTemporary {
       // An admin may have deleted or renamed the folder since we last looked.
       folders.forget(folder)
       try await ensureFolder(folder)
-      _ = try await command("UID MOVE \(uid) \(Self.quoted(folder))", mailbox: endpoint.mailbox)
+      _ = try await self.command(command, mailbox: endpoint.mailbox)
     }
+  }
+
+  /// An IMAP sequence set of UIDs (RFC 9051 §9 `sequence-set`), runs written as ranges: `3:7,9,12:13`.
+  static func uidSet(_ uids: [UInt32]) -> String {
+    var parts: [String] = []
+    var sorted = Array(Set(uids)).sorted()[...]
+    while let first = sorted.popFirst() {
+      var last = first
+      while let next = sorted.first, next == last + 1 { last = sorted.removeFirst() }
+      parts.append(first == last ? "\(first)" : "\(first):\(last)")
+    }
+    return parts.joined(separator: ",")
   }
 
   /// Creates `folder` unless it exists.

@@ -44,3 +44,12 @@ import Testing
     #expect(!SMTPSender.isSafeAddress(""))
   }
 }
+
+@Suite struct UIDSetTests {
+  @Test func runsBecomeRangesInOrderWithoutRepeats() {
+    #expect(IMAPMailbox.uidSet([7]) == "7")
+    #expect(IMAPMailbox.uidSet([3, 4, 5, 6, 7]) == "3:7")
+    #expect(IMAPMailbox.uidSet([13, 3, 9, 4, 12, 5, 9]) == "3:5,9,12:13")
+    #expect(IMAPMailbox.uidSet([UInt32.max, UInt32.max - 1, 1]) == "1,\(UInt32.max - 1):\(UInt32.max)")
+  }
+}
