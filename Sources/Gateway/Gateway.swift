@@ -51,6 +51,8 @@ public final class Gateway: Sendable {
   public let clock = StageClock()
   /// Moves of the pass in progress, sent to the server together.
   let pendingMoves = PendingMoves()
+  /// Acknowledgements of the pass in progress, sent by their own task (`processBatch`).
+  let pendingDeliveries = PendingDeliveries()
   /// What every reporter mail may say about the organisation.
   var facts: SenderFacts {
     SenderFacts(organisation: configuration.organisation, policyURL: configuration.policyURL, gatewayKey: signer,
@@ -155,9 +157,16 @@ public final class Gateway: Sendable {
     var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
       Task { await prepareResult(entry) }
     }
-    // Mails are filed together: one UID MOVE for up to `movesPerCommand` of them.
+    // Acknowledgements are sent by a task of their own, one mail behind: while mail i's
+    // acknowledgement goes out, mail i+1 is committed and signed. Mails are filed together
+    // once their acknowledgements are out: one UID MOVE for up to `movesPerCommand` of them.
     pendingMoves.collect(true)
-    defer { pendingMoves.collect(false) }
+    pendingDeliveries.collect(true)
+    defer {
+      pendingMoves.collect(false)
+      pendingDeliveries.collect(false)
+    }
+    var sending: Task<[DeliveryResult], Never>?
     for (index, entry) in entries.enumerated() {
       summary.seen += 1
       let prepared = await next?.value ?? .failure(.store(.notFound("prepared mail")))
@@ -170,11 +179,46 @@ public final class Gateway: Sendable {
         if error.needsAdmin { summary.adminMustFix = error.description; break }
         if error.isTemporary, case .transport = error { break }
       }
+      record(await sending?.value ?? [], &summary)
+      sending = startSending()
       if pendingMoves.count >= Self.movesPerCommand, !(await flushMoves(&summary)) { break }
     }
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     _ = await next?.value
+    record(await sending?.value ?? [], &summary)
+    record(await startSending()?.value ?? [], &summary)
     _ = await flushMoves(&summary)
+  }
+
+  /// What became of one acknowledgement sent by the sending task.
+  struct DeliveryResult: Sendable {
+    let caseID: CaseID
+    let sent: Bool
+  }
+
+  /// Sends the acknowledgements queued so far, in order, and files each mail whose
+  /// acknowledgement went out. Nil when nothing is queued.
+  private func startSending() -> Task<[DeliveryResult], Never>? {
+    let deliveries = pendingDeliveries.take()
+    guard !deliveries.isEmpty else { return nil }
+    return Task {
+      var results: [DeliveryResult] = []
+      for delivery in deliveries {
+        let sent = await deliver(delivery.entry, log: delivery.log)
+        // Copies of the same mail that came by meanwhile are filed with it.
+        let filings = [delivery.filing] + pendingDeliveries.completed(delivery.entry.id, sent: sent)
+        if sent { for filing in filings { _ = pendingMoves.add(filing) } }
+        results.append(DeliveryResult(caseID: delivery.caseID, sent: sent))
+      }
+      return results
+    }
+  }
+
+  private func record(_ results: [DeliveryResult], _ summary: inout RunSummary) {
+    for result in results {
+      if result.sent { summary.acknowledgementsSent += 1 }
+      else { summary.unfinished.append("\(result.caseID): acknowledgement not sent yet") }
+    }
   }
 
   /// How many filed mails one `UID MOVE` carries at most.
@@ -307,17 +351,34 @@ public final class Gateway: Sendable {
                                   log: Logger) async throws(GatewayError) {
     var log = log
     log[metadataKey: "case.id"] = "\(made.id)"
+    let filing = PendingMoves.Move(uid: uid, folder: configuration.processedFolder, rawMailID: raw.id)
     switch try await acknowledge(made, raw: raw, reading: reading, log: log) {
     case .sent: summary.acknowledgementsSent += 1
     case .notDue: break
     case .waiting:
       summary.unfinished.append("\(made.id): acknowledgement not sent yet")
       return  // the mail stays in the inbox until its acknowledgement is out
+    case .queued(let entry):
+      // During a pass the acknowledgement is sent while the next mail is committed; the
+      // mail is filed once it is out (see `processBatch`).
+      switch pendingDeliveries.add(PendingDeliveries.Delivery(entry: entry, caseID: made.id, filing: filing, log: log)) {
+      case .taken: return
+      case .alreadySent: break  // a second copy of a mail whose acknowledgement went out in this pass
+      case .alreadyFailed:
+        summary.unfinished.append("\(made.id): acknowledgement not sent yet")
+        return
+      case .sendNow:
+        guard await deliver(entry, log: log) else {
+          summary.unfinished.append("\(made.id): acknowledgement not sent yet")
+          return
+        }
+        summary.acknowledgementsSent += 1
+      }
     }
     try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
   }
 
-  enum AcknowledgementState { case sent, notDue, waiting }
+  enum AcknowledgementState { case sent, notDue, waiting, queued(OutboxEntry) }
 
   /// Queues the acknowledgement once (unless the reply policy forbids one) and tries to send it.
   private func acknowledge(_ made: Case, raw: RawMail, reading: Reading?, log: Logger) async throws(GatewayError) -> AcknowledgementState {
@@ -336,7 +397,7 @@ public final class Gateway: Sendable {
       FaultPoint.hit(.afterQueue)
     }
     guard let entry = ack, entry.state == .pending else { return .notDue }
-    return await deliver(entry, log: log) ? .sent : .waiting
+    return .queued(entry)
   }
 
   /// What `meldpunt quarantine retry` did.
@@ -476,7 +537,10 @@ public final class Gateway: Sendable {
     for move in moves where !folders.contains(move.folder) { folders.append(move.folder) }
     for folder in folders {
       let group = moves.filter { $0.folder == folder }
-      do { try await store.markMoving(rawMailIDs: group.map(\.rawMailID), folder: folder) } catch { throw .store(error) }
+      do {
+        try await store.markMoving(rawMailIDs: group.map(\.rawMailID), folder: folder)
+        try await store.makeDurable()
+      } catch { throw .store(error) }
       do { try await mailbox.move(uids: group.map(\.uid), to: folder) } catch { throw .transport(error) }
       FaultPoint.hit(.afterMove)
       do { try await store.markFiled(rawMailIDs: group.map(\.rawMailID), folder: folder) } catch { throw .store(error) }
@@ -568,6 +632,74 @@ final class PendingMoves: @unchecked Sendable {
     lock.withLock {
       defer { moves = [] }
       return moves
+    }
+  }
+}
+
+/// Acknowledgements queued during a pass, waiting for the sending task (see `Gateway.processBatch`).
+///
+/// One outbox entry is sent at most once per pass: a second copy of the same mail (the same
+/// bytes delivered twice) finds its acknowledgement queued, in flight or already sent, and
+/// never queues it again.
+///
+/// `@unchecked Sendable` is safe: every property is only touched under `lock`.
+final class PendingDeliveries: @unchecked Sendable {
+  struct Delivery: Sendable {
+    let entry: OutboxEntry
+    let caseID: CaseID
+    let filing: PendingMoves.Move
+    let log: Logger
+  }
+
+  enum Admission { case sendNow, taken, alreadySent, alreadyFailed }
+
+  private let lock = NSLock()
+  private var queued: [Delivery] = []
+  private var inFlight: Set<Int64> = []
+  private var sent: Set<Int64> = []
+  private var failed: Set<Int64> = []
+  /// Filings of further copies, waiting for the entry already queued or in flight.
+  private var alsoFile: [Int64: [PendingMoves.Move]] = [:]
+  private var collecting = false
+
+  /// Starts or stops collecting; stopping forgets the pass.
+  func collect(_ on: Bool) {
+    lock.withLock {
+      collecting = on
+      if !on { (queued, inFlight, sent, failed, alsoFile) = ([], [], [], [], [:]) }
+    }
+  }
+
+  func add(_ delivery: Delivery) -> Admission {
+    lock.withLock {
+      guard collecting else { return .sendNow }
+      let id = delivery.entry.id
+      if sent.contains(id) { return .alreadySent }
+      if failed.contains(id) { return .alreadyFailed }
+      if inFlight.contains(id) || queued.contains(where: { $0.entry.id == id }) {
+        alsoFile[id, default: []].append(delivery.filing)
+        return .taken
+      }
+      queued.append(delivery)
+      return .taken
+    }
+  }
+
+  /// The queued deliveries, now in flight.
+  func take() -> [Delivery] {
+    lock.withLock {
+      defer { queued = [] }
+      inFlight.formUnion(queued.map(\.entry.id))
+      return queued
+    }
+  }
+
+  /// Records how a delivery ended; returns the filings of copies that waited for it.
+  func completed(_ id: Int64, sent wasSent: Bool) -> [PendingMoves.Move] {
+    lock.withLock {
+      inFlight.remove(id)
+      if wasSent { sent.insert(id) } else { failed.insert(id) }
+      return alsoFile.removeValue(forKey: id) ?? []
     }
   }
 }

@@ -176,22 +176,22 @@ extension Store {
 
   /// An earlier open case from the same reporter about one of the same assets with a similar title.
   public func possibleDuplicate(reporterAddress: String, assets: [String], title: String) async throws(StoreError) -> CaseID? {
+    let wanted: String
+    do { wanted = try Self.json(assets.map { $0.lowercased() }) } catch { throw .database(detail: "\(error)") }
     let candidates = try await readCases { db in
-      // The reporter's own open cases, newest first; a reporter with more open cases than
-      // this is compared with the recent ones only, so a mail's cost stays bounded.
+      // The reporter's own open cases about one of the same assets (or, for a report that
+      // names none, cases that name none), newest first. SQLite matches the assets, so the
+      // cost per mail stays small however many cases the reporter has; a reporter with more
+      // matching open cases than this is compared with the recent ones only.
       try Row.fetchAll(db, sql: """
-        SELECT id, title, assets FROM case_file
+        SELECT id, title FROM case_file c
         WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
+          AND (EXISTS (SELECT 1 FROM json_each(c.assets) AS theirs, json_each(?) AS ours WHERE lower(theirs.value) = ours.value)
+               OR (json_array_length(?) = 0 AND json_array_length(c.assets) = 0))
         ORDER BY year DESC, number DESC LIMIT \(Self.duplicateCandidates)
-        """, arguments: [reporterAddress]).map { DuplicateCandidate(id: $0["id"], title: $0["title"], assets: $0["assets"]) }
+        """, arguments: [reporterAddress, wanted, wanted]).map { DuplicateCandidate(id: $0["id"], title: $0["title"]) }
     }
-    let wanted = Set(assets.map { $0.lowercased() })
-    for candidate in candidates {
-      let theirs = ((try? Self.decode([String].self, candidate.assets)) ?? []).map { $0.lowercased() }
-      let shared = !wanted.isDisjoint(with: theirs) || (wanted.isEmpty && theirs.isEmpty)
-      if shared && TitleSimilarity.similar(candidate.title, title) { return CaseID(candidate.id) }
-    }
-    return nil
+    return candidates.first { TitleSimilarity.similar($0.title, title) }.flatMap { CaseID($0.id) }
   }
 
   static let duplicateCandidates = 500
@@ -199,7 +199,6 @@ extension Store {
   private struct DuplicateCandidate: Sendable {
     let id: String
     let title: String
-    let assets: String
   }
 
   // MARK: Plumbing

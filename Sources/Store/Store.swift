@@ -102,6 +102,21 @@ public final class Store: Sendable {
     }
   }
 
+  /// Makes every committed transaction durable on disk. In WAL mode GRDB runs SQLite with
+  /// `synchronous = NORMAL`: a commit survives a crash of the process at once, but a power
+  /// failure only after the write-ahead log is synced, which a checkpoint does
+  /// (https://www.sqlite.org/pragma.html#pragma_synchronous). Called before mails leave the
+  /// inbox, so that what the server forgets is never only in the page cache.
+  public func makeDurable() async throws(StoreError) {
+    do {
+      try await writer.writeWithoutTransaction { db in
+        _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+      }
+    } catch {
+      throw .database(detail: Self.describe(error))
+    }
+  }
+
   /// Mails whose move was started but not recorded: (raw mail id, IMAP UID, folder).
   public func unfinishedMoves() async throws(StoreError) -> [(id: Int64, uid: UInt32?, folder: String)] {
     try await read { db in

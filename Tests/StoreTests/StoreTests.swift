@@ -113,4 +113,21 @@ import Testing
     #expect(try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: asset,
                                               title: "SQL injection in login form") == nil)
   }
+
+  /// Before mails leave the inbox the gateway makes its commits durable: they are then in
+  /// the database file itself, not only in the write-ahead log (which NORMAL sync mode
+  /// leaves unsynced until a checkpoint).
+  @Test func makeDurableCheckpointsTheWriteAheadLog() async throws {
+    let path = NSTemporaryDirectory() + "mp-store-\(UUID().uuidString).sqlite"
+    let store = try Store(path: path)
+    let stored = try await store.storeRawMail([1, 2, 3], sha256: "d1", messageID: nil, receivedAt: Date(), imapUID: 1).mail
+    func mainFileOnly() throws -> Store {
+      let copy = NSTemporaryDirectory() + "mp-store-\(UUID().uuidString).sqlite"
+      try FileManager.default.copyItem(atPath: path, toPath: copy)
+      return try Store(path: copy)
+    }
+    #expect(try await mainFileOnly().rawMail(id: stored.id) == nil)
+    try await store.makeDurable()
+    #expect(try await mainFileOnly().rawMail(id: stored.id)?.sha256 == "d1")
+  }
 }
