@@ -150,16 +150,15 @@ public final class Gateway: Sendable {
   private func processBatch(_ entries: [MailboxEntry], _ summary: inout RunSummary) async {
     // Only a complete listing tells which interrupted moves did happen.
     if entries.count < Self.batchSize { await completeInterruptedMoves(inbox: entries) }
-    // Two mails at a time: while one is being committed, acknowledged and filed, the
-    // next is fetched, stored and decrypted (gpg runs in its own process, so both cores
-    // work). Each mail still passes every step in order; the steps that touch the
-    // mailbox, the database and the outbox run one at a time.
+    // Three mails at a time: while one is committed and its acknowledgement signed, the
+    // next is fetched, stored and decrypted, and the acknowledgement of the one before goes
+    // out (gpg runs in its own processes, so both cores work). Each mail still passes every
+    // step in order, and each kind of step runs for one mail at a time.
     var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
       Task { await prepareResult(entry) }
     }
-    // Acknowledgements are sent by a task of their own, one mail behind: while mail i's
-    // acknowledgement goes out, mail i+1 is committed and signed. Mails are filed together
-    // once their acknowledgements are out: one UID MOVE for up to `movesPerCommand` of them.
+    // Acknowledgements are sent by a task of their own, one mail behind. Mails are filed
+    // together once their acknowledgements are out: one UID MOVE for up to `movesPerCommand`.
     pendingMoves.collect(true)
     pendingDeliveries.collect(true)
     defer {
@@ -446,7 +445,9 @@ public final class Gateway: Sendable {
         try await store.resolveQuarantine(id: quarantineID, released: true, reason: entry.reason, detail: "released into case \(made.id)")
       } catch { throw .store(error) }
       log.info("Quarantined mail is readable now", metadata: ["case.id": "\(made.id)"])
-      _ = try await acknowledge(made, raw: raw, reading: reading, log: log)
+      if case .queued(let outgoing) = try await acknowledge(made, raw: raw, reading: reading, log: log) {
+        _ = await deliver(outgoing, log: log)  // a failed send stays in the outbox for the next pass
+      }
       return .caseCreated(made.id.description)
     }
   }
