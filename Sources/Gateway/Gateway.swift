@@ -352,11 +352,7 @@ public final class Gateway: Sendable {
     log[metadataKey: "case.id"] = "\(made.id)"
     let filing = PendingMoves.Move(uid: uid, folder: configuration.processedFolder, rawMailID: raw.id)
     switch try await acknowledge(made, raw: raw, reading: reading, log: log) {
-    case .sent: summary.acknowledgementsSent += 1
     case .notDue: break
-    case .waiting:
-      summary.unfinished.append("\(made.id): acknowledgement not sent yet")
-      return  // the mail stays in the inbox until its acknowledgement is out
     case .queued(let entry):
       // During a pass the acknowledgement is sent while the next mail is committed; the
       // mail is filed once it is out (see `processBatch`).
@@ -365,7 +361,7 @@ public final class Gateway: Sendable {
       case .alreadySent: break  // a second copy of a mail whose acknowledgement went out in this pass
       case .alreadyFailed:
         summary.unfinished.append("\(made.id): acknowledgement not sent yet")
-        return
+        return  // the mail stays in the inbox until its acknowledgement is out
       case .sendNow:
         guard await deliver(entry, log: log) else {
           summary.unfinished.append("\(made.id): acknowledgement not sent yet")
@@ -377,9 +373,10 @@ public final class Gateway: Sendable {
     try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
   }
 
-  enum AcknowledgementState { case sent, notDue, waiting, queued(OutboxEntry) }
+  /// Nothing to send (already sent, or not wanted), or the queued acknowledgement to send.
+  enum AcknowledgementState { case notDue, queued(OutboxEntry) }
 
-  /// Queues the acknowledgement once (unless the reply policy forbids one) and tries to send it.
+  /// Queues the acknowledgement once (unless the reply policy forbids one); the caller sends it.
   private func acknowledge(_ made: Case, raw: RawMail, reading: Reading?, log: Logger) async throws(GatewayError) -> AcknowledgementState {
     let existing: [OutboxEntry]
     do { existing = try await store.outbox(caseID: made.id) } catch { throw .store(error) }

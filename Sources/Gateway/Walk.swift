@@ -137,7 +137,7 @@ struct Walk {
     // is read as such: any binary file can start like a packet, and reading it as one
     // would turn a report with a core dump attached into "undecryptable".
     let saysOpenPGP = PacketSniffer.isArmored(body) || Self.hasOpenPGPName(part.filename)
-      || ["application/pgp-encrypted", "application/pgp", "application/x-pgp", "application/pgp-keys"].contains(part.contentType.mimeType)
+      || ["application/pgp-encrypted", "application/pgp", "application/x-pgp"].contains(part.contentType.mimeType)
     switch saysOpenPGP ? PacketSniffer.kind(of: body) : .unknown {
     case .encrypted where part.contentType.mimeType != "application/pgp-encrypted" || body.count > 64:
       try await decrypt(body, path: path, depth: depth, mime: false, name: Self.strippingCryptoSuffix(part.filename))

@@ -179,22 +179,23 @@ extension Store {
     let wanted: String
     do { wanted = try Self.json(assets.map { $0.lowercased() }) } catch { throw .database(detail: "\(error)") }
     let candidates = try await readCases { db in
-      // The reporter's own open cases about one of the same assets (or, for a report that
-      // names none, cases that name none), newest first. SQLite matches the assets, so the
-      // cost per mail stays small however many cases the reporter has; a reporter with more
-      // matching open cases than this is compared with the recent ones only.
+      // The reporter's most recent open cases (a bounded number, so a mail costs the same
+      // however many cases the reporter has), those about one of the same assets, or, for a
+      // report that names none, those that name none. SQLite matches the assets.
       try Row.fetchAll(db, sql: """
-        SELECT id, title FROM case_file c
-        WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
-          AND (EXISTS (SELECT 1 FROM json_each(c.assets) AS theirs, json_each(?) AS ours WHERE lower(theirs.value) = ours.value)
-               OR (json_array_length(?) = 0 AND json_array_length(c.assets) = 0))
-        ORDER BY year DESC, number DESC LIMIT \(Self.duplicateCandidates)
+        SELECT id, title FROM (
+          SELECT id, title, assets, year, number FROM case_file
+          WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
+          ORDER BY year DESC, number DESC LIMIT \(Self.duplicateCandidates)) AS c
+        WHERE EXISTS (SELECT 1 FROM json_each(c.assets) AS theirs, json_each(?) AS ours WHERE lower(theirs.value) = ours.value)
+           OR (json_array_length(?) = 0 AND json_array_length(c.assets) = 0)
+        ORDER BY year DESC, number DESC
         """, arguments: [reporterAddress, wanted, wanted]).map { DuplicateCandidate(id: $0["id"], title: $0["title"]) }
     }
     return candidates.first { TitleSimilarity.similar($0.title, title) }.flatMap { CaseID($0.id) }
   }
 
-  static let duplicateCandidates = 500
+  static let duplicateCandidates = 100
 
   private struct DuplicateCandidate: Sendable {
     let id: String
