@@ -533,12 +533,13 @@ public final class Gateway: Sendable {
     defer { clock.add(.move, since: moveStart, count: moves.count) }
     var folders: [String] = []
     for move in moves where !folders.contains(move.folder) { folders.append(move.folder) }
-    for folder in folders {
-      let group = moves.filter { $0.folder == folder }
-      do {
-        try await store.markMoving(rawMailIDs: group.map(\.rawMailID), folder: folder)
-        try await store.makeDurable()
-      } catch { throw .store(error) }
+    let groups = folders.map { folder in (folder, moves.filter { $0.folder == folder }) }
+    do {
+      for (folder, group) in groups { try await store.markMoving(rawMailIDs: group.map(\.rawMailID), folder: folder) }
+      // One sync of the log for everything committed before these mails leave the inbox.
+      try await store.makeDurable()
+    } catch { throw .store(error) }
+    for (folder, group) in groups {
       do { try await mailbox.move(uids: group.map(\.uid), to: folder) } catch { throw .transport(error) }
       FaultPoint.hit(.afterMove)
       do { try await store.markFiled(rawMailIDs: group.map(\.rawMailID), folder: folder) } catch { throw .store(error) }

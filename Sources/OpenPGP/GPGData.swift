@@ -71,15 +71,8 @@ final class BoundedOutput {
   init(limit: Int, expected: Int = 0) throws(OpenPGPError) {
     sink = Sink(limit: limit)
     if expected > 0 { sink.bytes.reserveCapacity(min(expected, limit)) }
-    callbacks = .allocate(capacity: 1)
-    callbacks.initialize(to: gpgme_data_cbs(read: nil, write: boundedWrite, seek: nil, release: nil))
-    var data: gpgme_data_t?
-    let code = gpgme_data_new_from_cbs(&data, callbacks, Unmanaged.passUnretained(sink).toOpaque())
-    if code != 0 {
-      callbacks.deallocate()
-      try GPGContext.check(code, "gpgme_data_new_from_cbs")
-    }
-    handle = data
+    (handle, callbacks) = try callbackData(gpgme_data_cbs(read: nil, write: boundedWrite, seek: nil, release: nil),
+                                           hook: Unmanaged.passUnretained(sink).toOpaque())
   }
 
   var exceeded: Bool { sink.exceeded }
@@ -130,15 +123,8 @@ final class GPGInput {
 
   init(_ bytes: [UInt8]) throws(OpenPGPError) {
     source = Source(bytes)
-    callbacks = .allocate(capacity: 1)
-    callbacks.initialize(to: gpgme_data_cbs(read: inputRead, write: nil, seek: inputSeek, release: nil))
-    var data: gpgme_data_t?
-    let code = gpgme_data_new_from_cbs(&data, callbacks, Unmanaged.passUnretained(source).toOpaque())
-    if code != 0 {
-      callbacks.deallocate()
-      try GPGContext.check(code, "gpgme_data_new_from_cbs")
-    }
-    handle = data
+    (handle, callbacks) = try callbackData(gpgme_data_cbs(read: inputRead, write: nil, seek: inputSeek, release: nil),
+                                           hook: Unmanaged.passUnretained(source).toOpaque())
   }
 
   deinit {
@@ -178,4 +164,19 @@ private let inputSeek: gpgme_data_seek_cb_t = { hook, offset, whence in
   }
   source.offset = target
   return off_t(target)
+}
+
+/// A GPGME data object served by `functions`, which must outlive it: the caller owns both
+/// the handle and the callback table (freed after `gpgme_data_release`).
+private func callbackData(_ functions: gpgme_data_cbs, hook: UnsafeMutableRawPointer)
+  throws(OpenPGPError) -> (gpgme_data_t?, UnsafeMutablePointer<gpgme_data_cbs>) {
+  let callbacks = UnsafeMutablePointer<gpgme_data_cbs>.allocate(capacity: 1)
+  callbacks.initialize(to: functions)
+  var data: gpgme_data_t?
+  let code = gpgme_data_new_from_cbs(&data, callbacks, hook)
+  if code != 0 {
+    callbacks.deallocate()
+    try GPGContext.check(code, "gpgme_data_new_from_cbs")
+  }
+  return (data, callbacks)
 }

@@ -87,13 +87,8 @@ public final class Store: Sendable {
     try await read { db in try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
   }
 
-  /// Records that the mail is about to be moved to `folder`, so a crash between
-  /// the move and `markFiled` can be recognised and completed after a restart.
-  public func markMoving(rawMailID: Int64, folder: String) async throws(StoreError) {
-    try await markMoving(rawMailIDs: [rawMailID], folder: folder)
-  }
-
-  /// `markMoving` for several mails that move together, in one transaction.
+  /// Records that these mails are about to be moved to `folder` (one transaction), so a
+  /// crash between the move and `markFiled` can be recognised and completed after a restart.
   public func markMoving(rawMailIDs: [Int64], folder: String) async throws(StoreError) {
     try await write { db in
       for id in rawMailIDs {
