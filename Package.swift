@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
     .testTarget(name: "OpenPGPTests", dependencies: ["OpenPGP", "MeldpuntTesting"], swiftSettings: strict),
     .testTarget(name: "CasesTests", dependencies: ["Cases"], swiftSettings: strict),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Cases"], swiftSettings: strict),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Cases", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
     .testTarget(name: "IntegrationTests", dependencies: [
       "Gateway", "Store", "Transport", "MIME", "OpenPGP", "MeldpuntTesting", .product(name: "Logging", package: "swift-log"),

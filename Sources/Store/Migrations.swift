@@ -175,6 +175,19 @@ enum Migrations {
         CREATE INDEX key_event_fingerprint ON key_event(fingerprint);
         """)
     }
+    migrator.registerMigration("v6 mail bytes in a table of their own") { db in
+      // SQLite rewrites a whole row, overflow pages included, on every UPDATE: with the
+      // bytes in raw_mail, each change of state or move mark wrote the mail out again
+      // (about 0.7 MB of write-ahead log per mail in the benchmark). Bytes are written once.
+      try db.execute(sql: """
+        CREATE TABLE raw_mail_content (
+          raw_mail_id INTEGER PRIMARY KEY REFERENCES raw_mail(id),
+          bytes BLOB NOT NULL
+        );
+        INSERT INTO raw_mail_content (raw_mail_id, bytes) SELECT id, bytes FROM raw_mail;
+        ALTER TABLE raw_mail DROP COLUMN bytes;
+        """)
+    }
     return migrator
   }
 }

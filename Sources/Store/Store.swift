@@ -63,10 +63,11 @@ public final class Store: Sendable {
         return (Self.rawMail(existing), false)
       }
       try db.execute(sql: """
-        INSERT INTO raw_mail (sha256, message_id, size, received_at, imap_uid, state, bytes)
-        VALUES (?, ?, ?, ?, ?, 'received', ?)
-        """, arguments: [sha256, messageID, bytes.count, receivedAt, imapUID.map { Int64($0) }, Data(bytes)])
+        INSERT INTO raw_mail (sha256, message_id, size, received_at, imap_uid, state)
+        VALUES (?, ?, ?, ?, ?, 'received')
+        """, arguments: [sha256, messageID, bytes.count, receivedAt, imapUID.map { Int64($0) }])
       let id = db.lastInsertedRowID
+      try db.execute(sql: "INSERT INTO raw_mail_content (raw_mail_id, bytes) VALUES (?, ?)", arguments: [id, Data(bytes)])
       try Self.audit(db, caseID: nil, rawMailID: id, actor: "gateway", action: "mail.received",
                      detail: "stored \(bytes.count) bytes, sha256 \(sha256)")
       let row = try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id])!
@@ -76,7 +77,7 @@ public final class Store: Sendable {
 
   public func rawMailBytes(id: Int64) async throws(StoreError) -> [UInt8] {
     try await read { db in
-      guard let data = try Data.fetchOne(db, sql: "SELECT bytes FROM raw_mail WHERE id = ?", arguments: [id]) else {
+      guard let data = try Data.fetchOne(db, sql: "SELECT bytes FROM raw_mail_content WHERE raw_mail_id = ?", arguments: [id]) else {
         throw StoreError.notFound("Raw mail \(id)")
       }
       return [UInt8](data)

@@ -18,7 +18,9 @@ struct CasePolicyTests {
       recipientKey: environment.gatewayFingerprint, signer: nil, home: environment.reporterHome))
     #expect(try gateway.run(["process", "--once"]).status == 0)
     let dump = try Command.run("/usr/bin/sqlite3", [environment.directory + "/meldpunt.sqlite",
-                                                    "SELECT report_text, fields FROM case_file; SELECT hex(bytes) FROM raw_mail;"])
+                                                    "SELECT report_text, fields FROM case_file; SELECT hex(bytes) FROM raw_mail_content;"])
+    // The dump must have worked and hold the original, or the checks below prove nothing.
+    #expect(dump.status == 0 && dump.stdoutText.count > 1000, "\(dump.stderr)")
     #expect(!dump.stdoutText.contains(Self.canary))
     #expect(!dump.stdoutText.contains(Data(Self.canary.utf8).map { String(format: "%02X", $0) }.joined()))
     let shown = try gateway.run(["cases", "show", "MP-\(CaseWorkTests.year)-0001"])

@@ -1,6 +1,7 @@
 import Cases
 import Foundation
-import Store
+import GRDB
+@testable import Store
 import Testing
 
 @Suite struct StoreTests {
@@ -117,6 +118,28 @@ import Testing
   /// Before mails leave the inbox the gateway makes its commits durable: they are then in
   /// the database file itself, not only in the write-ahead log (which NORMAL sync mode
   /// leaves unsynced until a checkpoint).
+  @Test("A database from before v6 keeps its mails' bytes, now in raw_mail_content, and raw_mail rows no longer carry them")
+  func mailBytesMoveToTheirOwnTable() async throws {
+    let path = NSTemporaryDirectory() + "mp-store-\(UUID().uuidString).sqlite"
+    let old = try DatabaseQueue(path: path)
+    try Migrations.migrator.migrate(old, upTo: "v5 indexes for the lookups every mail makes")
+    try await old.write { db in
+      try db.execute(sql: """
+        INSERT INTO raw_mail (sha256, message_id, size, received_at, imap_uid, state, bytes)
+        VALUES ('b1', NULL, 4, '2026-01-01 00:00:00.000', 7, 'cased', x'00ff0a0d')
+        """)
+    }
+    try old.close()
+    let store = try Store(path: path)
+    #expect(try await store.rawMailBytes(id: 1) == [0x00, 0xFF, 0x0A, 0x0D])
+    #expect(try await store.rawMail(id: 1)?.state == .cased)
+    let columns = try await DatabaseQueue(path: path).read { db in try db.columns(in: "raw_mail").map(\.name) }
+    #expect(!columns.contains("bytes") && columns.contains("state"))
+    // New mails go the same way.
+    let stored = try await store.storeRawMail([9, 8], sha256: "b2", messageID: nil, receivedAt: Date(), imapUID: 8).mail
+    #expect(try await store.rawMailBytes(id: stored.id) == [9, 8])
+  }
+
   @Test func makeDurableCheckpointsTheWriteAheadLog() async throws {
     let path = NSTemporaryDirectory() + "mp-store-\(UUID().uuidString).sqlite"
     let store = try Store(path: path)
