@@ -8,11 +8,13 @@ deps:
 
 build: deps
 	$(SWIFT) build --product meldpunt
+	$(SWIFT) build --product meldpunt-gpgme
 
 # Starts a throwaway Dovecot and SMTP receiver, makes demo keys and three sample
 # reports, runs `meldpunt process --once`, shows the cases and acknowledgements, stops everything.
 demo: deps
 	$(SWIFT) build --product meldpunt
+	$(SWIFT) build --product meldpunt-gpgme
 	$(SWIFT) build --product meldpunt-demo
 	$(SWIFT) run --skip-build meldpunt-demo --meldpunt $$($(SWIFT) build --show-bin-path)/meldpunt
 
@@ -27,6 +29,7 @@ clean:
 # Speed and memory against the floor (gpg and curl on the same mails); see BENCHMARKS.md.
 bench: deps
 	$(SWIFT) build -c release --product meldpunt
+	$(SWIFT) build -c release --product meldpunt-gpgme
 	$(SWIFT) build -c release --product meldpunt-bench
 	$(SWIFT) run -c release --skip-build meldpunt-bench --meldpunt $$($(SWIFT) build -c release --show-bin-path)/meldpunt $(BENCH_ARGS)
 

@@ -10,6 +10,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "meldpunt", targets: ["meldpunt"]),
+    .executable(name: "meldpunt-gpgme", targets: ["meldpunt-gpgme"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -48,6 +49,11 @@ let package = Package(
       .product(name: "Configuration", package: "swift-configuration"),
       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ], swiftSettings: strict),
+
+    // Runs GPGME's decrypt, verify and sign in a small process beside `meldpunt`, so that
+    // each gpg is forked from it and not from the gateway (Sources/meldpunt-gpgme/main.c).
+    .executableTarget(name: "meldpunt-gpgme", cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])],
+                      linkerSettings: [.linkedLibrary("gpgme")]),
 
     // Real-server harness shared by the integration tests and `make demo`.
     .target(name: "MeldpuntTesting", dependencies: ["MIME"], swiftSettings: strict),

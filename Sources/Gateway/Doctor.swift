@@ -63,6 +63,11 @@ public struct Doctor: Sendable {
         }
       }
     } catch { add(.problem, "gateway key", "\(error)") }
+    if let host = engine.hostExecutable {
+      add(.ok, "gpgme host", "Decrypting and signing run in \(host).")
+    } else {
+      add(.warning, "gpgme host", "meldpunt-gpgme is not beside meldpunt, so GPGME runs inside the gateway, which costs more CPU per mail; install it in the same folder (README, \"Setting up a gateway\").")
+    }
 
     // Servers.
     let logger = Logging.Logger(label: "meldpunt.doctor", factory: { _ in Logging.SwiftLogNoOpLogHandler() })

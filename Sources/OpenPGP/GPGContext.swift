@@ -119,6 +119,9 @@ final class GPGContext {
     return raw.map(check)
   }
 
+  /// Signature checks for signatures a GPGME host verified, resolving each signer's key here.
+  func signatureChecks(_ raw: [RawSignature]) -> [SignatureCheck] { raw.map(check) }
+
   /// The parts of a `gpgme_signature_t` a verdict needs, copied out.
   struct RawSignature {
     let fpr: String?
@@ -127,6 +130,15 @@ final class GPGContext {
     let hash: String
     let publicKeyAlgorithm: String
     let timestamp: UInt
+
+    init(fpr: String?, status: gpgme_error_t, summary: UInt32, hash: String, publicKeyAlgorithm: String, timestamp: UInt) {
+      self.fpr = fpr
+      self.status = status
+      self.summary = summary
+      self.hash = hash
+      self.publicKeyAlgorithm = publicKeyAlgorithm
+      self.timestamp = timestamp
+    }
 
     init(_ signature: _gpgme_signature) {
       fpr = signature.fpr.map { String(cString: $0) }

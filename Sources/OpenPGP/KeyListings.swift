@@ -87,6 +87,12 @@ final class KeyListings: @unchecked Sendable {
 struct KeyHomeStamp: Equatable {
   private var files: [FileStamp?]
 
+  /// The stamp as text, for the GPGME host's remembered signing key.
+  var token: String {
+    files.map { file in file.map { "\($0.device).\($0.inode).\($0.size).\($0.modifiedSeconds).\($0.modifiedNanoseconds)" } ?? "-" }
+      .joined(separator: ":")
+  }
+
   private struct FileStamp: Equatable {
     let device: UInt64
     let inode: UInt64

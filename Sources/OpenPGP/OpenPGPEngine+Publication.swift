@@ -14,7 +14,7 @@ extension OpenPGPEngine {
   public func signClear(_ text: [UInt8], signer: String) async throws(OpenPGPError) -> [UInt8] {
     let (home, passphrase) = (self.home, self.passphrase)
     return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
-      try Self.sign(text, signer: signer, mode: GPGME_SIG_MODE_CLEAR, home: home, passphrase: passphrase).output
+      try Self.sign(text, signer: signer, mode: GPGME_SIG_MODE_CLEAR, home: home, passphrase: passphrase, host: nil).output
     }
   }
 

@@ -11,10 +11,36 @@ public struct OpenPGPEngine: Sendable {
   public let home: String
   /// Loopback passphrase for the gateway key, if it has one. Never logged.
   let passphrase: String?
+  /// The `meldpunt-gpgme` program that runs decrypt, verify and sign, or nil to run them
+  /// in this process (key listings, imports and key generation always run here).
+  public let hostExecutable: String?
 
-  public init(home: String, passphrase: String?) {
+  /// `meldpunt-gpgme` beside this program, if it is there (`MELDPUNT_GPGME_HOST` names
+  /// another path, or `none`).
+  public static var defaultHost: String? { GPGMEHosts.executable }
+
+  public init(home: String, passphrase: String?, hostExecutable: String? = OpenPGPEngine.defaultHost) {
     self.home = home
     self.passphrase = passphrase.flatMap { $0.isEmpty ? nil : $0 }
+    self.hostExecutable = hostExecutable
+  }
+
+  /// One operation in a GPGME host. A host that fails is replaced and the operation
+  /// tried once more; a second failure is reported as a GPGME error.
+  static func hosted(_ executable: String, home: String, _ op: String, passphrase: String?, fields: [[UInt8]] = [],
+                     payload: [UInt8], limit: Int = .max) throws(OpenPGPError) -> GPGMEAnswer {
+    let stamp = KeyHomeStamp(home: home).token
+    var failure = GPGMEHost.Failure(detail: "")
+    for _ in 0..<2 {
+      do {
+        return try GPGMEHosts.shared.with(home: home, executable: executable) { host throws(GPGMEHost.Failure) in
+          try host.run(op, passphrase: passphrase, stamp: stamp, fields: fields, payload: payload, limit: limit)
+        }
+      } catch {
+        failure = error
+      }
+    }
+    throw .gpgme(function: "meldpunt-gpgme \(op)", code: 0, message: failure.detail)
   }
 
   /// The GPGME library version, or nil when GPGME cannot start.
@@ -27,6 +53,21 @@ public struct OpenPGPEngine: Sendable {
   /// `limit` bounds the plaintext (decompression bombs): more is `.plaintextTooLarge`.
   public func decrypt(_ ciphertext: [UInt8], limit: Int = 64 * 1024 * 1024) async throws(OpenPGPError) -> Decryption {
     let (home, passphrase) = (self.home, self.passphrase)
+    if let executable = hostExecutable {
+      return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
+        var answer = try Self.hosted(executable, home: home, "decrypt", passphrase: passphrase, fields: [Array(String(limit).utf8)],
+                                     payload: ciphertext, limit: limit)
+        guard answer.error == 0, !answer.noMDC, !answer.exceeded else {
+          answer.discardOutput()
+          if answer.exceeded { throw .plaintextTooLarge(limit: limit) }
+          throw Self.classifyDecryptionError(answer.error, recipients: answer.recipients, noMDC: answer.noMDC)
+        }
+        // Signers' keys are looked up here, in the listings this process remembers.
+        let ctx = try GPGContext(home: home, passphrase: passphrase)
+        return Decryption(plaintext: answer.output, signatures: ctx.signatureChecks(answer.signatures), isMIME: answer.isMIME,
+                          fileName: answer.fileName, symmetricAlgorithm: answer.symmetricAlgorithm)
+      }
+    }
     return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       let input = try GPGInput(ciphertext)
@@ -37,7 +78,7 @@ public struct OpenPGPEngine: Sendable {
       guard error == 0, !noMDC, !output.exceeded else {
         output.discard()
         if output.exceeded { throw .plaintextTooLarge(limit: limit) }
-        throw Self.classifyDecryptionError(error, result: result, noMDC: noMDC)
+        throw Self.classifyDecryptionError(error, recipients: Self.recipientStatuses(result), noMDC: noMDC)
       }
       let plaintext = output.take()
       // Copy the decrypt result before the signer lookups start new operations on ctx.
@@ -52,6 +93,16 @@ public struct OpenPGPEngine: Sendable {
   /// Checks a detached signature (RFC 3156 `multipart/signed`) over `signedBytes`.
   public func verifyDetached(signedBytes: [UInt8], signature: [UInt8]) async throws(OpenPGPError) -> [SignatureCheck] {
     let (home, passphrase) = (self.home, self.passphrase)
+    if let executable = hostExecutable {
+      return try await Self.blocking { () throws(OpenPGPError) -> [SignatureCheck] in
+        let answer = try Self.hosted(executable, home: home, "verify-detached", passphrase: passphrase, fields: [signature],
+                                     payload: signedBytes)
+        if answer.error != 0 && mp_gpgme_err_code(answer.error) != GPG_ERR_NO_DATA {
+          try GPGContext.check(answer.error, "gpgme_op_verify")
+        }
+        return try GPGContext(home: home, passphrase: passphrase).signatureChecks(answer.signatures)
+      }
+    }
     return try await Self.blocking { () throws(OpenPGPError) -> [SignatureCheck] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       let sig = try GPGInput(signature)
@@ -68,6 +119,17 @@ public struct OpenPGPEngine: Sendable {
   /// returns the signed text as gpg recovered it.
   public func verifyInline(_ message: [UInt8]) async throws(OpenPGPError) -> (plaintext: [UInt8], signatures: [SignatureCheck]) {
     let (home, passphrase) = (self.home, self.passphrase)
+    if let executable = hostExecutable {
+      return try await Self.blocking { () throws(OpenPGPError) -> ([UInt8], [SignatureCheck]) in
+        var answer = try Self.hosted(executable, home: home, "verify-inline", passphrase: passphrase, payload: message)
+        if answer.error != 0 {
+          answer.discardOutput()
+          if mp_gpgme_err_code(answer.error) == GPG_ERR_NO_DATA { return ([], []) }
+          try GPGContext.check(answer.error, "gpgme_op_verify")
+        }
+        return (answer.output, try GPGContext(home: home, passphrase: passphrase).signatureChecks(answer.signatures))
+      }
+    }
     return try await Self.blocking { () throws(OpenPGPError) -> ([UInt8], [SignatureCheck]) in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       let sig = try GPGData(message)
@@ -84,17 +146,32 @@ public struct OpenPGPEngine: Sendable {
 
   /// Makes an armored detached signature over `data` with `signer` (a fingerprint in the key home).
   public func signDetached(_ data: [UInt8], signer: String) async throws(OpenPGPError) -> DetachedSignature {
-    let (home, passphrase) = (self.home, self.passphrase)
+    let (home, passphrase, host) = (self.home, self.passphrase, hostExecutable)
     return try await Self.blocking { () throws(OpenPGPError) -> DetachedSignature in
-      let made = try Self.sign(data, signer: signer, mode: GPGME_SIG_MODE_DETACH, home: home, passphrase: passphrase)
+      let made = try Self.sign(data, signer: signer, mode: GPGME_SIG_MODE_DETACH, home: home, passphrase: passphrase, host: host)
       return DetachedSignature(armored: made.output, micalg: "pgp-" + made.hash.lowercased(), signer: made.signer)
     }
   }
 
   /// One signing operation in `mode` (detached or cleartext), armored: the output, the
   /// hash algorithm's name and the signing key.
-  static func sign(_ data: [UInt8], signer: String, mode: gpgme_sig_mode_t, home: String,
-                   passphrase: String?) throws(OpenPGPError) -> (output: [UInt8], hash: String, signer: Fingerprint) {
+  static func sign(_ data: [UInt8], signer: String, mode: gpgme_sig_mode_t, home: String, passphrase: String?,
+                   host: String?) throws(OpenPGPError) -> (output: [UInt8], hash: String, signer: Fingerprint) {
+    if let host {
+      // The host takes the signing key by fingerprint; a name or address is resolved here first.
+      let key = try GPGContext(home: home, passphrase: passphrase).key(signer, secret: true)
+      guard let key else { throw .signingKeyUnusable(signer) }
+      let answer = try hosted(host, home: home, "sign", passphrase: passphrase,
+                              fields: [Array(key.fingerprint.utf8), Array((mode == GPGME_SIG_MODE_CLEAR ? "clear" : "detach").utf8)],
+                              payload: data)
+      if answer.error != 0 {
+        let code = mp_gpgme_err_code(answer.error)
+        if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
+        try GPGContext.check(answer.error, "gpgme_op_sign")
+      }
+      guard let hash = answer.signingHash else { throw .signingKeyUnusable(signer) }
+      return (answer.output, hash, Fingerprint(answer.signingKey ?? key.fingerprint))
+    }
     let ctx = try GPGContext(home: home, passphrase: passphrase)
     guard let key = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
     defer { gpgme_key_unref(key) }
@@ -123,6 +200,29 @@ public struct OpenPGPEngine: Sendable {
   /// as they are (always-trust): the caller decides which key belongs to whom.
   public func encryptAndSign(_ data: [UInt8], to recipients: [String], signer: String) async throws(OpenPGPError) -> [UInt8] {
     let (home, passphrase) = (self.home, self.passphrase)
+    if let executable = hostExecutable {
+      return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
+        // Keys are resolved here, as for an operation in this process; the host gets fingerprints.
+        let ctx = try GPGContext(home: home, passphrase: passphrase)
+        guard let signingKey = ctx.key(signer, secret: true) else { throw .signingKeyUnusable(signer) }
+        var fingerprints: [String] = []
+        for recipient in recipients {
+          guard let key = ctx.key(recipient, secret: false) else {
+            throw .gpgme(function: "gpgme_get_key", code: GPG_ERR_NO_PUBKEY.rawValue, message: "no public key \(recipient)")
+          }
+          fingerprints.append(key.fingerprint)
+        }
+        let answer = try Self.hosted(executable, home: home, "encrypt-sign", passphrase: passphrase,
+                                     fields: [Array(signingKey.fingerprint.utf8), Array(fingerprints.joined(separator: "\n").utf8)],
+                                     payload: data)
+        if answer.error != 0 {
+          let code = mp_gpgme_err_code(answer.error)
+          if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
+          try GPGContext.check(answer.error, "gpgme_op_encrypt_sign")
+        }
+        return answer.output
+      }
+    }
     return try await Self.blocking { () throws(OpenPGPError) -> [UInt8] in
       let ctx = try GPGContext(home: home, passphrase: passphrase)
       guard let signingKey = ctx.rawKey(signer, secret: true) else { throw .signingKeyUnusable(signer) }
@@ -193,17 +293,22 @@ public struct OpenPGPEngine: Sendable {
     }
   }
 
-  static func classifyDecryptionError(_ error: gpgme_error_t, result: _gpgme_op_decrypt_result?, noMDC: Bool) -> OpenPGPError {
-    if noMDC { return .decryptionFailed(.noIntegrityProtection) }
-    let code = mp_gpgme_err_code(error)
-    if code == GPG_ERR_BAD_PASSPHRASE || code == GPG_ERR_CANCELED { return .passphraseRejected }
-    if code == GPG_ERR_NO_SECKEY { return .decryptionFailed(.noSecretKey) }
+  /// Each recipient's status in a decrypt result.
+  static func recipientStatuses(_ result: _gpgme_op_decrypt_result?) -> [gpgme_error_t] {
     var recipients: [gpgme_error_t] = []
     var current = result?.recipients
     while let recipient = current?.pointee {
       current = recipient.next
       recipients.append(recipient.status)
     }
+    return recipients
+  }
+
+  static func classifyDecryptionError(_ error: gpgme_error_t, recipients: [gpgme_error_t], noMDC: Bool) -> OpenPGPError {
+    if noMDC { return .decryptionFailed(.noIntegrityProtection) }
+    let code = mp_gpgme_err_code(error)
+    if code == GPG_ERR_BAD_PASSPHRASE || code == GPG_ERR_CANCELED { return .passphraseRejected }
+    if code == GPG_ERR_NO_SECKEY { return .decryptionFailed(.noSecretKey) }
     // A recipient we hold the key for yielded the session key: whatever failed after
     // that (MDC/AEAD check, or the damaged data it let through) is an integrity failure.
     if recipients.contains(0) { return .decryptionFailed(.integrityFailure) }
