@@ -107,7 +107,7 @@ final class GPGMEHost: @unchecked Sendable {
     if header.count + payload.count <= requestCapacity {
       try write(header)
       try write(payload)
-      return try readAnswer(limit: limit)
+      return try readAnswer(limit: limit, expected: payload.count)
     }
     // The host answers while it still reads: write from another thread.
     let writing = Writing()
@@ -122,7 +122,7 @@ final class GPGMEHost: @unchecked Sendable {
     }
     writer.start()
     let answer: Result<GPGMEAnswer, Failure>
-    do { answer = .success(try readAnswer(limit: limit)) } catch { answer = .failure(error) }
+    do { answer = .success(try readAnswer(limit: limit, expected: payload.count)) } catch { answer = .failure(error) }
     // A host that stopped answering may still hold its input open: end it, so the writer ends too.
     if case .failure = answer { kill(pid, SIGKILL) }
     writing.done.wait()
@@ -138,8 +138,11 @@ final class GPGMEHost: @unchecked Sendable {
     var error: Failure?
   }
 
-  private func readAnswer(limit: Int) throws(Failure) -> GPGMEAnswer {
+  private func readAnswer(limit: Int, expected: Int) throws(Failure) -> GPGMEAnswer {
     var output: [UInt8] = []
+    // Room for the expected size up front: a large plaintext must not pass through a
+    // doubling array of twice its size.
+    output.reserveCapacity(min(expected, limit))
     var exceeded = false
     while true {
       let length = Int(try readNumber())
