@@ -150,10 +150,11 @@ public final class Gateway: Sendable {
   private func processBatch(_ entries: [MailboxEntry], _ summary: inout RunSummary) async {
     // Only a complete listing tells which interrupted moves did happen.
     if entries.count < Self.batchSize { await completeInterruptedMoves(inbox: entries) }
-    // Three mails at a time: while one is committed and its acknowledgement signed, the
-    // next is fetched, stored and decrypted, and the acknowledgement of the one before goes
-    // out (gpg runs in its own processes, so both cores work). Each mail still passes every
-    // step in order, and each kind of step runs for one mail at a time.
+    // Four mails at a time: while one case is committed, the next mail is fetched, stored
+    // and decrypted, the case before is acknowledged (signed and put in the outbox), and the
+    // acknowledgement before that goes out (gpg runs in its own processes, so both cores
+    // work). Each mail still passes every step in order, and each kind of step runs for
+    // one mail at a time.
     var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
       Task { await prepareResult(entry) }
     }
@@ -166,27 +167,90 @@ public final class Gateway: Sendable {
       pendingDeliveries.collect(false)
     }
     var sending: Task<[DeliveryResult], Never>?
+    var acknowledging: Task<Acknowledged, Never>?
+    var acknowledged: [Acknowledged] = []
+    // Waits for the acknowledgement in progress; `count` adds it to the summary.
+    func settle() async {
+      guard let task = acknowledging else { return }
+      acknowledging = nil
+      acknowledged.append(await task.value)
+    }
+    func count(_ summary: inout RunSummary) -> Bool {
+      var stop = false
+      for done in acknowledged {
+        summary.acknowledgementsSent += done.part.acknowledgementsSent
+        summary.unfinished += done.part.unfinished
+        if let error = done.error, unfinished(error, uid: done.uid, &summary) { stop = true }
+      }
+      acknowledged = []
+      return stop
+    }
     for (index, entry) in entries.enumerated() {
       summary.seen += 1
       let prepared = await next?.value ?? .failure(.store(.notFound("prepared mail")))
       next = index + 1 < entries.count ? Task { [entries] in await prepareResult(entries[index + 1]) } : nil
+      var stop = false
       do {
-        try await finish(try prepared.get(), &summary)
+        if let committed = try await finish(try prepared.get(), &summary, settle: settle) {
+          await settle()
+          acknowledging = Task { await acknowledge(committed) }
+        }
       } catch {
-        logger.debug("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(entry.uid)", "error": "\(error)"])
-        summary.unfinished.append("UID \(entry.uid): \(error)")
-        if error.needsAdmin { summary.adminMustFix = error.description; break }
-        if error.isTemporary, case .transport = error { break }
+        stop = unfinished(error, uid: entry.uid, &summary)
       }
+      if count(&summary) || stop { break }
       record(await sending?.value ?? [], &summary)
       sending = startSending()
       if pendingMoves.count >= Self.movesPerCommand, !(await flushMoves(&summary)) { break }
     }
+    await settle()
+    _ = count(&summary)
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     _ = await next?.value
     record(await sending?.value ?? [], &summary)
     record(await startSending()?.value ?? [], &summary)
     _ = await flushMoves(&summary)
+  }
+
+  /// Counts a mail that could not be finished; true when the pass should stop (an admin
+  /// must act, or the server went away).
+  private func unfinished(_ error: GatewayError, uid: UInt32, _ summary: inout RunSummary) -> Bool {
+    logger.debug("Mail not finished; it stays in the inbox and is retried", metadata: ["imap.uid": "\(uid)", "error": "\(error)"])
+    summary.unfinished.append("UID \(uid): \(error)")
+    if error.needsAdmin { summary.adminMustFix = error.description; return true }
+    if error.isTemporary, case .transport = error { return true }
+    return false
+  }
+
+  /// A new case, committed; its acknowledgement, filing and team notices are still to do.
+  struct CommittedCase: Sendable {
+    let made: Case
+    let raw: RawMail
+    let reading: Reading
+    let uid: UInt32
+    let log: Logger
+  }
+
+  /// What became of a committed case's acknowledgement (`acknowledge(_:)`).
+  struct Acknowledged: Sendable {
+    let uid: UInt32
+    var part = RunSummary()
+    var error: GatewayError?
+  }
+
+  /// Steps 5 to 7 for a new case, while the next case is committed.
+  private func acknowledge(_ committed: CommittedCase) async -> Acknowledged {
+    var done = Acknowledged(uid: committed.uid)
+    do {
+      try await acknowledgeAndFile(committed.made, raw: committed.raw, reading: committed.reading, uid: committed.uid,
+                                   summary: &done.part, log: committed.log)
+    } catch {
+      done.error = error
+      return done
+    }
+    await notifyTeam(.newCase, caseID: committed.made.id)
+    await queueWebhooks(.newCase, caseID: committed.made.id)
+    return done
   }
 
   /// What became of one acknowledgement sent by the sending task.
@@ -266,11 +330,16 @@ public final class Gateway: Sendable {
     return .stored(entry, stored.mail, isNew: stored.isNew, reading: reading)
   }
 
-  /// Steps 4 to 7 for a prepared mail.
-  func finish(_ prepared: Prepared, _ summary: inout RunSummary) async throws(GatewayError) {
+  /// Steps 4 to 7 for a prepared mail, or step 4 alone for a mail that opens a new case:
+  /// that case is returned, committed, for `acknowledge(_:)`. Every other kind of mail
+  /// first lets the acknowledgement in progress finish (`settle`), so that a second copy of
+  /// the same mail, say, finds its case acknowledged.
+  func finish(_ prepared: Prepared, _ summary: inout RunSummary,
+              settle: () async -> Void) async throws(GatewayError) -> CommittedCase? {
     var log = logger
     switch prepared {
     case .oversize(let entry):
+      await settle()
       log[metadataKey: "imap.uid"] = "\(entry.uid)"
       try await quarantineUnfetched(entry, log: log)
       summary.quarantined += 1
@@ -280,6 +349,7 @@ public final class Gateway: Sendable {
       if !isNew { summary.resumed += 1 }
       // The look-ahead may have run before an earlier mail with the same bytes was decided.
       let raw = (try? await store.rawMail(id: stored.id)) ?? stored
+      if raw.state != .received { await settle() }
       switch raw.state {
       case .quarantined:
         try await move(entry.uid, to: configuration.quarantineFolder, rawMailID: raw.id, log: log)
@@ -301,28 +371,35 @@ public final class Gateway: Sendable {
           do { bytes = try await store.rawMailBytes(id: raw.id) } catch { throw .store(error) }
           decided = await reader.read(bytes, receivedAt: raw.receivedAt)
         }
-        try await handle(raw, reading: decided, uid: entry.uid, summary: &summary, log: log)
+        return try await handle(raw, reading: decided, uid: entry.uid, summary: &summary, log: log, settle: settle)
       }
     }
+    return nil
   }
 
   /// Steps 4 to 7 for a mail that was read: a case (or follow-up) or a quarantine entry.
-  private func handle(_ raw: RawMail, reading: Reading, uid: UInt32, summary: inout RunSummary, log: Logger) async throws(GatewayError) {
+  private func handle(_ raw: RawMail, reading: Reading, uid: UInt32, summary: inout RunSummary, log: Logger,
+                      settle: () async -> Void) async throws(GatewayError) -> CommittedCase? {
     switch reading.outcome {
     case .undecryptable(let reason):
+      await settle()
       try await quarantine(raw, uid: uid, reason: reason.rawValue, detail: QuarantineReason.describe(reason), log: log)
       summary.quarantined += 1
+      return nil
     case .rejected(let reason, let detail):
+      await settle()
       try await quarantine(raw, uid: uid, reason: reason, detail: detail, log: log)
       summary.quarantined += 1
+      return nil
     case .report(let report):
       if let target = try await followedCase(report) {
+        await settle()
         try await recordFollowUp(report, reading: reading, raw: raw, on: target, log: log)
         summary.followUps += 1
         await notifyTeam(.followUp, caseID: target.id)
         await queueWebhooks(.followUp, caseID: target.id)
         try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
-        return
+        return nil
       }
       // 4. The case, with its audit event, in one transaction.
       let caseStart = ContinuousClock.now
@@ -339,9 +416,7 @@ public final class Gateway: Sendable {
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
                                            "pgp.signature": "\(reading.verdict.signature.name)"])
       summary.casesCreated.append(made.id.description)
-      try await acknowledgeAndFile(made, raw: raw, reading: reading, uid: uid, summary: &summary, log: log)
-      await notifyTeam(.newCase, caseID: made.id)
-      await queueWebhooks(.newCase, caseID: made.id)
+      return CommittedCase(made: made, raw: raw, reading: reading, uid: uid, log: log)
     }
   }
 
