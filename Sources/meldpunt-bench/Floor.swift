@@ -21,6 +21,13 @@ struct Floor: Sendable {
   let decryptProblems: Int
 
   var totalSeconds: Double { decryptSeconds + signSeconds + fetchSeconds }
+
+  /// The mean of two measurements of the same mails (before and after the gateway ran).
+  static func mean(_ a: Floor, _ b: Floor) -> Floor {
+    Floor(mails: a.mails, decryptSeconds: (a.decryptSeconds + b.decryptSeconds) / 2, signSeconds: (a.signSeconds + b.signSeconds) / 2,
+          fetchSeconds: (a.fetchSeconds + b.fetchSeconds) / 2, fetchedBytes: a.fetchedBytes,
+          decryptProblems: max(a.decryptProblems, b.decryptProblems))
+  }
   var perMailMilliseconds: Double { totalSeconds * 1000 / Double(mails) }
 
   /// The gpg part, with gpg started the way GPGME starts it (fork and exec, no shell,
