@@ -24,8 +24,15 @@ final class GPGMEHost: @unchecked Sendable {
   private var bufferStart = 0
   private var bufferEnd = 0
 
-  /// What went wrong with the host itself (not with the OpenPGP operation).
-  struct Failure: Error { let detail: String }
+  /// What went wrong with the host itself (not with the OpenPGP operation); `atStart`
+  /// when it could not be started at all or is from another build.
+  struct Failure: Error {
+    let detail: String
+    var atStart = false
+  }
+
+  /// The greeting of a host that speaks this protocol (see main.c).
+  static let greeting = "meldpunt-gpgme 1"
 
   init(executable: String, home: String) throws(Failure) {
     self.home = home
@@ -59,11 +66,23 @@ final class GPGMEHost: @unchecked Sendable {
     close(fromHost[1])
     guard spawned == 0 else {
       close(toHost[1]); close(fromHost[0])
-      throw Failure(detail: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+      throw Failure(detail: "cannot start \(executable): \(String(cString: strerror(spawned)))", atStart: true)
     }
     pid = child
     requests = toHost[1]
     answers = fromHost[0]
+    let greeting: String
+    do {
+      greeting = String(decoding: try readBytes(Int(try readNumber())), as: UTF8.self)
+    } catch {
+      broken = true
+      throw Failure(detail: "\(executable) did not start (\(error.detail))", atStart: true)
+    }
+    guard greeting == Self.greeting else {
+      broken = true
+      throw Failure(detail: "\(executable) says \"\(greeting.prefix(40))\", this meldpunt needs \"\(Self.greeting)\": "
+                      + "install meldpunt and meldpunt-gpgme from the same build", atStart: true)
+    }
   }
 
   /// F_SETPIPE_SZ (Linux), which Glibc's module does not export.

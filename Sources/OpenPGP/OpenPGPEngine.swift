@@ -37,6 +37,8 @@ public struct OpenPGPEngine: Sendable {
           try host.run(op, passphrase: passphrase, stamp: stamp, fields: fields, payload: payload, limit: limit)
         }
       } catch {
+        // A host that cannot start is an installation problem for an admin, not a bad mail.
+        if error.atStart { throw .engineUnavailable(error.detail) }
         failure = error
       }
     }

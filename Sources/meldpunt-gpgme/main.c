@@ -11,6 +11,8 @@
 // at the end of its input. Nothing it reads is logged.
 //
 // Protocol on stdin/stdout; every number is a 32-bit little-endian unsigned integer.
+//   greeting: once, at start: its length and "meldpunt-gpgme 1" (the protocol version), so
+//             that a host from another build is refused instead of misread.
 //   request:  field count, each field as (length, bytes); then the payload length and
 //             the payload, which is streamed to gpg as the operation's main input.
 //             Fields: op, passphrase ("" for none), key-home stamp, then the op's own:
@@ -39,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#define GREETING "meldpunt-gpgme 1"
 #define MAX_FIELDS 8
 #define MAX_FIELD_BYTES (1u << 26)
 
@@ -267,8 +270,6 @@ static int field_is(const struct field *f, const char *text) {
 static void serve(struct field *fields, uint32_t count) {
   if (count < 3) fail("request without op, passphrase and stamp");
   const struct field *op = &fields[0];
-  if (passphrase) memset(passphrase, 0, strlen(passphrase));
-  free(passphrase);
   passphrase = strndup(fields[1].bytes, fields[1].length);
   char *stamp = strndup(fields[2].bytes, fields[2].length);
   output_limit = UINT64_MAX;
@@ -348,6 +349,9 @@ static void serve(struct field *fields, uint32_t count) {
   gpgme_data_release(input);
   gpgme_release(ctx);
   free(stamp);
+  memset(passphrase, 0, strlen(passphrase));
+  free(passphrase);
+  passphrase = NULL;
 }
 
 int main(int argc, char **argv) {
@@ -365,6 +369,8 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (!gpgme_check_version(NULL)) fail("GPGME cannot start");
   if (gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL, argv[1])) fail("GPGME does not accept the key home");
+  write_number((uint32_t)strlen(GREETING));
+  write_exactly(GREETING, strlen(GREETING));
 
   for (;;) {
     unsigned char first[4];

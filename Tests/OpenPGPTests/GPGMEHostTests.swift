@@ -96,6 +96,24 @@ import Testing
     #expect(!after.isEmpty && Set(after).isDisjoint(with: before))
   }
 
+  @Test("A host from another build is refused with a message for the admin, not misread")
+  func aHostFromAnotherBuildIsRefused() async throws {
+    let homes = try Homes()
+    defer { homes.gateway.killAgent(); homes.reporter.killAgent() }
+    let impostor = homes.gateway.path + "/old-meldpunt-gpgme"
+    try Data("#!/bin/sh\nprintf '\\005\\000\\000\\000hello'\ncat >/dev/null\n".utf8).write(to: URL(fileURLWithPath: impostor))
+    #expect(chmod(impostor, 0o700) == 0)
+    let engine = OpenPGPEngine(home: homes.gateway.path, passphrase: nil, hostExecutable: impostor)
+    let ciphertext = try homes.reporter.encrypt(Array("x".utf8), to: [homes.gatewayKey])
+    do {
+      _ = try await engine.decrypt(ciphertext)
+      Issue.record("a host that greets with \"hello\" was used")
+    } catch {
+      guard case .engineUnavailable(let detail) = error else { Issue.record("\(error)"); return }
+      #expect(detail.contains("\"hello\"") && detail.contains("same build"), "\(detail)")
+    }
+  }
+
   /// The pids of this process's hosts for `home`.
   static func hosts(of home: GnuPGHome) throws -> [pid_t] {
     let listing = try Command.run("/usr/bin/pgrep", ["-P", "\(getpid())", "-f", "meldpunt-gpgme \(home.path)$"])
