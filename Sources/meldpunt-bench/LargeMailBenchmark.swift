@@ -34,9 +34,11 @@ enum LargeMailBenchmark {
     Output.result("meldpunt: \(Output.fixed(gateway.run.seconds, 2)) s wall (exit \(gateway.run.status); cases \(summary.casesCreated.count), "
       + "acknowledgements \(summary.acknowledgementsSent), quarantined \(summary.quarantined), unfinished \(summary.unfinished.count)); stages ms: "
       + summary.stages.filter { $0.count > 0 }.map { "\($0.stage) \(Output.fixed($0.milliseconds))" }.joined(separator: ", "))
-    Output.result("memory: peak RSS \(Output.mib(gateway.run.peakKB)), idle \(Output.mib(idle.run.peakKB)), "
-      + "peak - idle \(Output.mib(gateway.run.peakKB - idle.run.peakKB)) = "
-      + "\(Output.fixed(Double(gateway.run.peakKB - idle.run.peakKB) * 1024 / Double(mail.bytes), 2)) x the mail; "
+    let above = gateway.run.peakKB + gateway.run.hostsPeakKB - idle.run.peakKB - idle.run.hostsPeakKB
+    Output.result("memory: peak RSS \(Output.mib(gateway.run.peakKB)) + GPGME hosts \(Output.mib(gateway.run.hostsPeakKB)), "
+      + "idle \(Output.mib(idle.run.peakKB + idle.run.hostsPeakKB)), "
+      + "peak - idle \(Output.mib(above)) = "
+      + "\(Output.fixed(Double(above) * 1024 / Double(mail.bytes), 2)) x the mail; "
       + "ru_maxrss incl. gpg children \(Output.mib(gateway.run.maxRSSWithChildrenKB))")
     if summary.casesCreated.count != 1 {
       let listing = try? pass.setup.run(["quarantine", "list"])

@@ -12,7 +12,8 @@ import Foundation
 /// runs (the child's own high-water mark; it is monotonic, so the last sample is
 /// at most one interval stale), and `ru_maxrss` from wait4, which is the larger of
 /// the child's peak and that of any child it reaped (for meldpunt: the gpg
-/// processes GPGME starts).
+/// processes GPGME starts). The `meldpunt-gpgme` hosts meldpunt starts are not reaped
+/// before it exits, so their `VmHWM` is sampled too (`hostsPeakKB`).
 struct MeasuredRun: Sendable {
   /// One sample taken while the child ran.
   struct Sample: Sendable {
@@ -31,6 +32,8 @@ struct MeasuredRun: Sendable {
   let peakKB: Int
   /// `ru_maxrss` of the reaped child, in KiB (includes its own reaped children).
   let maxRSSWithChildrenKB: Int
+  /// The sum of the peaks (`VmHWM`) of the child's `meldpunt-gpgme` hosts, in KiB.
+  let hostsPeakKB: Int
   let samples: [Sample]
 
   /// Runs `executable` with `arguments` until it exits or `timeout` seconds pass (then
@@ -49,6 +52,7 @@ struct MeasuredRun: Sendable {
     var status: Int32 = 0
     var usage = rusage()
     var tick = 0
+    var hostPeaks: [pid_t: Int] = [:]
     while true {
       let reaped = wait4(pid, &status, WNOHANG, &usage)
       if reaped == pid { break }
@@ -58,6 +62,10 @@ struct MeasuredRun: Sendable {
       if let memory = readMemory(pid) {
         peak = max(peak, memory.highWater)
         if let progress, tick % progressEvery == 0 { lastProgress = progress() }
+        if tick % progressEvery == 0 { for host in hosts(of: pid) where hostPeaks[host] == nil { hostPeaks[host] = 0 } }
+        for host in hostPeaks.keys {
+          if let memory = readMemory(host) { hostPeaks[host] = max(hostPeaks[host] ?? 0, memory.highWater) }
+        }
         samples.append(Sample(milliseconds: Clock.milliseconds(since: start), highWaterKB: memory.highWater,
                               residentKB: memory.resident, progress: lastProgress))
       }
@@ -73,7 +81,19 @@ struct MeasuredRun: Sendable {
     let exit = ChildProcess.exitStatus(status)
     return MeasuredRun(
       status: exit, seconds: seconds, stdout: (try? FileIO.read(stdoutFile)) ?? [], stderrFile: stderrFile,
-      peakKB: peak, maxRSSWithChildrenKB: Int(usage.ru_maxrss), samples: samples)
+      peakKB: peak, maxRSSWithChildrenKB: Int(usage.ru_maxrss), hostsPeakKB: hostPeaks.values.reduce(0, +), samples: samples)
+  }
+
+  /// The `meldpunt-gpgme` children of `pid`.
+  static func hosts(of pid: pid_t) -> [pid_t] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    let children = tasks.flatMap { task in
+      ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+        .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    return children.filter { child in
+      (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8))?.hasPrefix("meldpunt-gpgme") == true
+    }
   }
 
   /// Peak and current resident size of a running process, in KiB; nil once it is a zombie.

@@ -118,8 +118,10 @@ enum ThroughputBenchmark {
       + "acknowledgements \(summary.acknowledgementsSent), quarantined \(summary.quarantined), "
       + "unfinished \(summary.unfinished.count); at the sink \(sent), in Processed \(filed))")
     for line in stageLines(summary.stages, wallMilliseconds: run.seconds * 1000, mails: n) { Output.result(line) }
-    Output.result("memory: peak RSS \(Output.mib(run.peakKB)) (VmHWM), idle run \(Output.mib(idle.run.peakKB)), "
-      + "peak - idle \(Output.mib(run.peakKB - idle.run.peakKB)); ru_maxrss incl. gpg children \(Output.mib(run.maxRSSWithChildrenKB))")
+    Output.result("memory: peak RSS \(Output.mib(run.peakKB)) (VmHWM) + GPGME hosts \(Output.mib(run.hostsPeakKB)), "
+      + "idle run \(Output.mib(idle.run.peakKB + idle.run.hostsPeakKB)), "
+      + "peak - idle \(Output.mib(run.peakKB + run.hostsPeakKB - idle.run.peakKB - idle.run.hostsPeakKB)); "
+      + "ru_maxrss incl. gpg children \(Output.mib(run.maxRSSWithChildrenKB))")
     Output.result("memory by mails filed: " + memoryCurve(run.samples, count: count))
     for (label, floor) in floors {
       Output.result("\(label): gpg --decrypt \(Output.fixed(floor.decryptSeconds * 1000 / n, 2)) ms/mail, "
