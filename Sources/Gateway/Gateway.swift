@@ -150,14 +150,23 @@ public final class Gateway: Sendable {
   private func processBatch(_ entries: [MailboxEntry], _ summary: inout RunSummary) async {
     // Only a complete listing tells which interrupted moves did happen.
     if entries.count < Self.batchSize { await completeInterruptedMoves(inbox: entries) }
-    // Four mails at a time: while one case is committed, the next mail is fetched, stored
-    // and decrypted, the case before is acknowledged (signed and put in the outbox), and the
-    // acknowledgement before that goes out (gpg runs in its own processes, so both cores
-    // work). Each mail still passes every step in order, and each kind of step runs for
-    // one mail at a time.
-    var next: Task<Result<Prepared, GatewayError>, Never>? = entries.first.map { entry in
-      Task { await prepareResult(entry) }
+    // Five mails at a time: while one case is committed, the next two mails are fetched,
+    // stored and decrypted, the case before is acknowledged (signed and put in the outbox),
+    // and the acknowledgement before that goes out (gpg runs in its own processes, so both
+    // cores work). Each mail still passes every step in order.
+    // Up to `lookAhead` mails are read ahead, fewer when they are large: a backlog of big
+    // mails must not be held in memory several at a time.
+    var ahead: [(task: Task<Result<Prepared, GatewayError>, Never>, size: Int)] = []
+    var following = 0
+    func readAhead() {
+      while following < entries.count, ahead.count < Self.lookAhead,
+            ahead.isEmpty || ahead.reduce(0, { $0 + $1.size }) + entries[following].size <= Self.lookAheadBytes {
+        let entry = entries[following]
+        ahead.append((Task { await prepareResult(entry) }, entry.size))
+        following += 1
+      }
     }
+    readAhead()
     // Acknowledgements are sent by a task of their own, one mail behind. Mails are filed
     // together once their acknowledgements are out: one UID MOVE for up to `movesPerCommand`.
     pendingMoves.collect(true)
@@ -187,8 +196,8 @@ public final class Gateway: Sendable {
     }
     for (index, entry) in entries.enumerated() {
       summary.seen += 1
-      let prepared = await next?.value ?? .failure(.store(.notFound("prepared mail")))
-      next = index + 1 < entries.count ? Task { [entries] in await prepareResult(entries[index + 1]) } : nil
+      let prepared = ahead.isEmpty ? .failure(.store(.notFound("prepared mail"))) : await ahead.removeFirst().task.value
+      readAhead()
       var stop = false
       do {
         if let committed = try await finish(try prepared.get(), &summary, settle: settle) {
@@ -206,7 +215,7 @@ public final class Gateway: Sendable {
     await settle()
     _ = count(&summary)
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
-    _ = await next?.value
+    for (task, _) in ahead { _ = await task.value }
     record(await sending?.value ?? [], &summary)
     record(await startSending()?.value ?? [], &summary)
     _ = await flushMoves(&summary)
@@ -283,6 +292,11 @@ public final class Gateway: Sendable {
       else { summary.unfinished.append("\(result.caseID): acknowledgement not sent yet") }
     }
   }
+
+  /// How many mails are fetched, stored and decrypted ahead of the one being committed,
+  /// and how large they may be together (one mail is always read ahead, whatever its size).
+  static let lookAhead = 2
+  static let lookAheadBytes = 4 << 20
 
   /// How many filed mails one `UID MOVE` carries at most.
   static let movesPerCommand = 25
