@@ -166,11 +166,7 @@ public struct OpenPGPEngine: Sendable {
       let answer = try hosted(host, home: home, "sign", passphrase: passphrase,
                               fields: [Array(key.fingerprint.utf8), Array((mode == GPGME_SIG_MODE_CLEAR ? "clear" : "detach").utf8)],
                               payload: data)
-      if answer.error != 0 {
-        let code = mp_gpgme_err_code(answer.error)
-        if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
-        try GPGContext.check(answer.error, "gpgme_op_sign")
-      }
+      try checkSigning(answer.error, signer: signer, "gpgme_op_sign")
       guard let hash = answer.signingHash else { throw .signingKeyUnusable(signer) }
       return (answer.output, hash, Fingerprint(answer.signingKey ?? key.fingerprint))
     }
@@ -186,9 +182,7 @@ public struct OpenPGPEngine: Sendable {
     let error = gpgme_op_sign(ctx.handle, input.handle, output.handle, mode)
     if error != 0 {
       output.discard()
-      let code = mp_gpgme_err_code(error)
-      if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
-      try GPGContext.check(error, "gpgme_op_sign")
+      try checkSigning(error, signer: signer, "gpgme_op_sign")
     }
     guard let made = gpgme_op_sign_result(ctx.handle)?.pointee.signatures?.pointee else {
       throw .signingKeyUnusable(signer)
@@ -217,11 +211,7 @@ public struct OpenPGPEngine: Sendable {
         let answer = try Self.hosted(executable, home: home, "encrypt-sign", passphrase: passphrase,
                                      fields: [Array(signingKey.fingerprint.utf8), Array(fingerprints.joined(separator: "\n").utf8)],
                                      payload: data)
-        if answer.error != 0 {
-          let code = mp_gpgme_err_code(answer.error)
-          if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
-          try GPGContext.check(answer.error, "gpgme_op_encrypt_sign")
-        }
+        try Self.checkSigning(answer.error, signer: signer, "gpgme_op_encrypt_sign")
         return answer.output
       }
     }
@@ -293,6 +283,15 @@ public struct OpenPGPEngine: Sendable {
           bits: primary?.bits ?? 0)
       }
     }
+  }
+
+  /// The error of an operation that signs: a missing or unusable secret key is the
+  /// signing key's problem (for an admin), anything else GPGME's.
+  static func checkSigning(_ error: gpgme_error_t, signer: String, _ function: String) throws(OpenPGPError) {
+    guard error != 0 else { return }
+    let code = mp_gpgme_err_code(error)
+    if code == GPG_ERR_UNUSABLE_SECKEY || code == GPG_ERR_NO_SECKEY { throw .signingKeyUnusable(signer) }
+    try GPGContext.check(error, function)
   }
 
   /// Each recipient's status in a decrypt result.
