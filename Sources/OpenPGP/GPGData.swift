@@ -85,8 +85,7 @@ final class BoundedOutput {
 
   /// Wipes what was written, e.g. the partial plaintext of a failed decryption.
   func discard() {
-    sink.bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
-    sink.bytes = []
+    wipe(&sink.bytes)
   }
 
   deinit {
@@ -106,6 +105,13 @@ private let boundedWrite: gpgme_data_write_cb_t = { hook, buffer, size in
   }
   sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
   return size
+}
+
+/// Overwrites `bytes` with zeros and empties it: plaintext or a passphrase must not linger
+/// in freed memory.
+func wipe(_ bytes: inout [UInt8]) {
+  bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
+  bytes = []
 }
 
 /// Input for gpg read straight out of a Swift array through GPGME callbacks:

@@ -121,7 +121,7 @@ final class GPGMEHost: @unchecked Sendable {
       header += field
     }
     Self.append(UInt32(payload.count), to: &header)
-    defer { header.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } } }
+    defer { wipe(&header) }
 
     if header.count + payload.count <= requestCapacity {
       try write(header)
@@ -266,8 +266,7 @@ struct GPGMEAnswer {
 
   /// Wipes the output, e.g. the partial plaintext of a failed decryption.
   mutating func discardOutput() {
-    output.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
-    output = []
+    wipe(&output)
   }
 }
 
