@@ -9,7 +9,7 @@ extension Store {
     guard !ids.isEmpty else { return nil }
     return try await readCases { db in
       for id in ids.reversed() {
-        if let found = try String.fetchOne(db, sql: "SELECT case_id FROM case_message WHERE message_id = ?", arguments: [id]) {
+        if let found = try String.fetchOne(db, cached: "SELECT case_id FROM case_message WHERE message_id = ?", arguments: [id]) {
           return CaseID(found)
         }
       }
@@ -24,37 +24,37 @@ extension Store {
                           messageID: String?) async throws(StoreError) -> FollowUp {
     let keepText = keepsReportText
     return try await writeCases { db in
-      if let existing = try Row.fetchOne(db, sql: "SELECT * FROM follow_up WHERE raw_mail_id = ?", arguments: [rawMailID]) {
+      if let existing = try Row.fetchOne(db, cached: "SELECT * FROM follow_up WHERE raw_mail_id = ?", arguments: [rawMailID]) {
         return try Store.followUp(existing)
       }
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO follow_up (case_id, raw_mail_id, received_at, verdict, signer, keywords, applied, impersonation, text)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [caseID.description, rawMailID, receivedAt, try Store.json(verdict), signer, try Store.json(keywords),
                          applied, possibleImpersonation, keepText ? text : nil])
       let id = db.lastInsertedRowID
       if let messageID {
-        try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, caseID.description])
+        try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, caseID.description])
       }
-      try db.execute(sql: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
+      try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       var detail = "signature \(verdict.signature.name)"
       if possibleImpersonation { detail += ", signed by a key other than the case's: possible impersonation" }
       if !keywords.isEmpty { detail += ", keywords \(keywords.joined(separator: " ")) \(applied ? "applied" : "not applied")" }
       try Store.audit(db, caseID: caseID, rawMailID: rawMailID, actor: "reporter", action: "followUp.received", detail: detail)
-      return try Store.followUp(try Row.fetchOne(db, sql: "SELECT * FROM follow_up WHERE id = ?", arguments: [id])!)
+      return try Store.followUp(try Row.fetchOne(db, cached: "SELECT * FROM follow_up WHERE id = ?", arguments: [id])!)
     }
   }
 
   public func followUps(caseID: CaseID) async throws(StoreError) -> [FollowUp] {
     try await readCases { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM follow_up WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map(Store.followUp)
+      try Row.fetchAll(db, cached: "SELECT * FROM follow_up WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map(Store.followUp)
     }
   }
 
   /// The case that holds `rawMailID` as a follow-up, if any.
   public func followUpCase(rawMailID: Int64) async throws(StoreError) -> CaseID? {
     try await readCases { db in
-      try String.fetchOne(db, sql: "SELECT case_id FROM follow_up WHERE raw_mail_id = ?", arguments: [rawMailID]).flatMap(CaseID.init)
+      try String.fetchOne(db, cached: "SELECT case_id FROM follow_up WHERE raw_mail_id = ?", arguments: [rawMailID]).flatMap(CaseID.init)
     }
   }
 
@@ -62,7 +62,7 @@ extension Store {
   public func addNote(caseID: CaseID, actor: String, text: String, at now: Date = Date()) async throws(StoreError) -> CaseNote {
     try await writeCases { db in
       try Store.requireCase(db, caseID)
-      try db.execute(sql: "INSERT INTO case_note (case_id, at, actor, text) VALUES (?, ?, ?, ?)",
+      try db.execute(cached: "INSERT INTO case_note (case_id, at, actor, text) VALUES (?, ?, ?, ?)",
                      arguments: [caseID.description, now, actor, text])
       let id = db.lastInsertedRowID
       try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "note.added", detail: "note \(id)")
@@ -72,7 +72,7 @@ extension Store {
 
   public func notes(caseID: CaseID) async throws(StoreError) -> [CaseNote] {
     try await readCases { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM case_note WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map {
+      try Row.fetchAll(db, cached: "SELECT * FROM case_note WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map {
         CaseNote(id: $0["id"], at: $0["at"], actor: $0["actor"], text: $0["text"])
       }
     }
@@ -102,7 +102,7 @@ extension Store {
   public func update(_ caseID: CaseID, _ update: CaseUpdate, actor: String,
                      at now: Date = Date()) async throws(StoreError) -> (before: Case, after: Case) {
     try await writeCases { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE id = ?", arguments: [caseID.description]) else {
+      guard let row = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE id = ?", arguments: [caseID.description]) else {
         throw StoreError.notFound("Case \(caseID)")
       }
       let before = try Store.caseRecord(row).case
@@ -110,22 +110,22 @@ extension Store {
         guard before.state.canMove(to: next) else {
           throw StoreError.invalidTransition(CaseID: caseID.description, from: before.state.rawValue, to: next.rawValue)
         }
-        try db.execute(sql: "UPDATE case_file SET state = ? WHERE id = ?", arguments: [next.rawValue, caseID.description])
-        if next == .triaged { try db.execute(sql: "UPDATE case_file SET triaged_at = ? WHERE id = ?", arguments: [now, caseID.description]) }
-        if next == .fixed { try db.execute(sql: "UPDATE case_file SET fixed_at = ? WHERE id = ?", arguments: [now, caseID.description]) }
+        try db.execute(cached: "UPDATE case_file SET state = ? WHERE id = ?", arguments: [next.rawValue, caseID.description])
+        if next == .triaged { try db.execute(cached: "UPDATE case_file SET triaged_at = ? WHERE id = ?", arguments: [now, caseID.description]) }
+        if next == .fixed { try db.execute(cached: "UPDATE case_file SET fixed_at = ? WHERE id = ?", arguments: [now, caseID.description]) }
         try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "state.changed", detail: "\(before.state.rawValue) → \(next.rawValue)")
       }
       if let severity = update.severity, severity != before.severity {
-        try db.execute(sql: "UPDATE case_file SET severity = ? WHERE id = ?", arguments: [severity.rawValue, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET severity = ? WHERE id = ?", arguments: [severity.rawValue, caseID.description])
         try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "severity.changed",
                         detail: "\(before.severity?.rawValue ?? "unset") → \(severity.rawValue)")
       }
       if let title = update.title, title != before.title {
-        try db.execute(sql: "UPDATE case_file SET title = ? WHERE id = ?", arguments: [title, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET title = ? WHERE id = ?", arguments: [title, caseID.description])
         try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "title.changed", detail: "title changed")
       }
       if let due = update.triageDue, due != before.timeline.triageDue {
-        try db.execute(sql: "UPDATE case_file SET triage_due = ? WHERE id = ?", arguments: [due, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET triage_due = ? WHERE id = ?", arguments: [due, caseID.description])
         try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "triageDue.changed",
                         detail: "\(UTCDate.day(before.timeline.triageDue)) → \(UTCDate.day(due))")
       }
@@ -134,17 +134,17 @@ extension Store {
       if let due = update.fixDue, due != agreement.fixDue {
         changes.append(AgreementChange(field: .fixDue, from: UTCDate.day(agreement.fixDue), to: UTCDate.day(due)))
         agreement.fixDue = due
-        try db.execute(sql: "UPDATE case_file SET fix_due = ? WHERE id = ?", arguments: [due, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET fix_due = ? WHERE id = ?", arguments: [due, caseID.description])
       }
       if let date = update.disclosure, date != agreement.disclosureDate {
         changes.append(AgreementChange(field: .disclosureDate, from: agreement.disclosureDate.map(UTCDate.day), to: UTCDate.day(date)))
         agreement.disclosureDate = date
-        try db.execute(sql: "UPDATE case_file SET disclosure_proposed = ? WHERE id = ?", arguments: [date, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET disclosure_proposed = ? WHERE id = ?", arguments: [date, caseID.description])
       }
       if !changes.isEmpty {
         try Store.saveAgreement(db, caseID: caseID, agreement: agreement, changes: changes, source: actor, rawMailID: nil, at: now)
       }
-      let after = try Store.caseRecord(try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE id = ?", arguments: [caseID.description])!).case
+      let after = try Store.caseRecord(try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE id = ?", arguments: [caseID.description])!).case
       return (before, after)
     }
   }
@@ -156,17 +156,17 @@ extension Store {
       try Store.requireCase(db, caseID)
       try Store.saveAgreement(db, caseID: caseID, agreement: agreement, changes: changes, source: source, rawMailID: rawMailID, at: now)
       if changes.contains(where: { $0.field == .fixDue }) {
-        try db.execute(sql: "UPDATE case_file SET fix_due = ? WHERE id = ?", arguments: [agreement.fixDue, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET fix_due = ? WHERE id = ?", arguments: [agreement.fixDue, caseID.description])
       }
       if changes.contains(where: { $0.field == .disclosureDate }), let date = agreement.disclosureDate {
-        try db.execute(sql: "UPDATE case_file SET disclosure_proposed = ? WHERE id = ?", arguments: [date, caseID.description])
+        try db.execute(cached: "UPDATE case_file SET disclosure_proposed = ? WHERE id = ?", arguments: [date, caseID.description])
       }
     }
   }
 
   public func agreementChanges(caseID: CaseID) async throws(StoreError) -> [RecordedAgreementChange] {
     try await readCases { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM agreement_change WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map {
+      try Row.fetchAll(db, cached: "SELECT * FROM agreement_change WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map {
         RecordedAgreementChange(at: $0["at"], source: $0["source"],
                                 change: AgreementChange(field: AgreementChange.Field(rawValue: $0["field"]) ?? .accepted,
                                                         from: $0["old_value"], to: $0["new_value"]))
@@ -182,7 +182,7 @@ extension Store {
       // The reporter's most recent open cases (a bounded number, so a mail costs the same
       // however many cases the reporter has), those about one of the same assets, or, for a
       // report that names none, those that name none. SQLite matches the assets.
-      try Row.fetchAll(db, sql: """
+      try Row.fetchAll(db, cached: """
         SELECT id, title FROM (
           SELECT id, title, assets, year, number FROM case_file
           WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
@@ -206,9 +206,9 @@ extension Store {
 
   static func saveAgreement(_ db: Database, caseID: CaseID, agreement: Agreement, changes: [AgreementChange], source: String,
                             rawMailID: Int64?, at now: Date) throws {
-    try db.execute(sql: "UPDATE case_file SET agreement = ? WHERE id = ?", arguments: [try json(agreement), caseID.description])
+    try db.execute(cached: "UPDATE case_file SET agreement = ? WHERE id = ?", arguments: [try json(agreement), caseID.description])
     for change in changes {
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO agreement_change (case_id, at, source, field, old_value, new_value, raw_mail_id) VALUES (?, ?, ?, ?, ?, ?, ?)
         """, arguments: [caseID.description, now, source, change.field.rawValue, change.from, change.to, rawMailID])
       try audit(db, caseID: caseID, rawMailID: rawMailID, actor: source, action: "agreement.changed",
@@ -217,7 +217,7 @@ extension Store {
   }
 
   static func requireCase(_ db: Database, _ caseID: CaseID) throws {
-    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM case_file WHERE id = ?", arguments: [caseID.description]) == true else {
+    guard try Bool.fetchOne(db, cached: "SELECT 1 FROM case_file WHERE id = ?", arguments: [caseID.description]) == true else {
       throw StoreError.notFound("Case \(caseID)")
     }
   }

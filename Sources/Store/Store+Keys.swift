@@ -29,16 +29,16 @@ extension Store {
                                 at now: Date = Date()) async throws(StoreError) -> [String] {
     let address = address.lowercased()
     return try await writeCases { db in
-      let others = try String.fetchAll(db, sql: "SELECT fingerprint FROM reporter_key WHERE address = ? AND fingerprint != ?",
+      let others = try String.fetchAll(db, cached: "SELECT fingerprint FROM reporter_key WHERE address = ? AND fingerprint != ?",
                                        arguments: [address, fingerprint])
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO reporter_key (fingerprint, address, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (fingerprint, address) DO UPDATE SET last_seen = excluded.last_seen
         """, arguments: [fingerprint, address, source.rawValue, now, now])
       if !others.isEmpty && db.changesCount > 0 {
-        let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM key_event WHERE action = 'conflict' AND fingerprint = ?", arguments: [fingerprint]) ?? false
+        let known = try Bool.fetchOne(db, cached: "SELECT 1 FROM key_event WHERE action = 'conflict' AND fingerprint = ?", arguments: [fingerprint]) ?? false
         if !known {
-          try db.execute(sql: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, 'gateway', 'conflict', ?, ?)",
+          try db.execute(cached: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, 'gateway', 'conflict', ?, ?)",
                          arguments: [now, fingerprint, "\(address) already has key \(others.joined(separator: ", ")); the new key (from \(source.rawValue)) is not used to encrypt until an admin decides"])
         }
       }
@@ -49,13 +49,13 @@ extension Store {
   /// Marks a reporter key as seen (a valid signature by it arrived).
   public func touchReporterKey(_ fingerprint: String, at now: Date = Date()) async throws(StoreError) {
     try await writeCases { db in
-      try db.execute(sql: "UPDATE reporter_key SET last_seen = ? WHERE fingerprint = ?", arguments: [now, fingerprint])
+      try db.execute(cached: "UPDATE reporter_key SET last_seen = ? WHERE fingerprint = ?", arguments: [now, fingerprint])
     }
   }
 
   public func reporterKeys() async throws(StoreError) -> [ReporterKey] {
     try await readCases { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM reporter_key ORDER BY address, first_seen").map {
+      try Row.fetchAll(db, cached: "SELECT * FROM reporter_key ORDER BY address, first_seen").map {
         ReporterKey(fingerprint: $0["fingerprint"], address: $0["address"], source: ReporterKey.Source(rawValue: $0["source"]) ?? .admin,
                     firstSeen: $0["first_seen"], lastSeen: $0["last_seen"])
       }
@@ -64,14 +64,14 @@ extension Store {
 
   public func recordKeyEvent(action: String, fingerprint: String, detail: String, actor: String, at now: Date = Date()) async throws(StoreError) {
     try await writeCases { db in
-      try db.execute(sql: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, ?, ?, ?, ?)",
+      try db.execute(cached: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, ?, ?, ?, ?)",
                      arguments: [now, actor, action, fingerprint, detail])
     }
   }
 
   public func keyEvents() async throws(StoreError) -> [KeyEvent] {
     try await readCases { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM key_event ORDER BY id").map {
+      try Row.fetchAll(db, cached: "SELECT * FROM key_event ORDER BY id").map {
         KeyEvent(at: $0["at"], actor: $0["actor"], action: $0["action"], fingerprint: $0["fingerprint"], detail: $0["detail"])
       }
     }

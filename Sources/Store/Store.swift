@@ -59,25 +59,25 @@ public final class Store: Sendable {
   public func storeRawMail(_ bytes: [UInt8], sha256: String, messageID: String?, receivedAt: Date,
                            imapUID: UInt32?) async throws(StoreError) -> (mail: RawMail, isNew: Bool) {
     try await write { db in
-      if let existing = try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE sha256 = ?", arguments: [sha256]) {
+      if let existing = try Row.fetchOne(db, cached: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE sha256 = ?", arguments: [sha256]) {
         return (Self.rawMail(existing), false)
       }
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO raw_mail (sha256, message_id, size, received_at, imap_uid, state)
         VALUES (?, ?, ?, ?, ?, 'received')
         """, arguments: [sha256, messageID, bytes.count, receivedAt, imapUID.map { Int64($0) }])
       let id = db.lastInsertedRowID
-      try db.execute(sql: "INSERT INTO raw_mail_content (raw_mail_id, bytes) VALUES (?, ?)", arguments: [id, Data(bytes)])
+      try db.execute(cached: "INSERT INTO raw_mail_content (raw_mail_id, bytes) VALUES (?, ?)", arguments: [id, Data(bytes)])
       try Self.audit(db, caseID: nil, rawMailID: id, actor: "gateway", action: "mail.received",
                      detail: "stored \(bytes.count) bytes, sha256 \(sha256)")
-      let row = try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id])!
+      let row = try Row.fetchOne(db, cached: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id])!
       return (Self.rawMail(row), true)
     }
   }
 
   public func rawMailBytes(id: Int64) async throws(StoreError) -> [UInt8] {
     try await read { db in
-      guard let data = try Data.fetchOne(db, sql: "SELECT bytes FROM raw_mail_content WHERE raw_mail_id = ?", arguments: [id]) else {
+      guard let data = try Data.fetchOne(db, cached: "SELECT bytes FROM raw_mail_content WHERE raw_mail_id = ?", arguments: [id]) else {
         throw StoreError.notFound("Raw mail \(id)")
       }
       return [UInt8](data)
@@ -85,7 +85,7 @@ public final class Store: Sendable {
   }
 
   public func rawMail(id: Int64) async throws(StoreError) -> RawMail? {
-    try await read { db in try Row.fetchOne(db, sql: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
+    try await read { db in try Row.fetchOne(db, cached: "SELECT \(Self.rawMailColumns) FROM raw_mail WHERE id = ?", arguments: [id]).map(Self.rawMail) }
   }
 
   /// Records that these mails are about to be moved to `folder` (one transaction), so a
@@ -93,7 +93,7 @@ public final class Store: Sendable {
   public func markMoving(rawMailIDs: [Int64], folder: String) async throws(StoreError) {
     try await write { db in
       for id in rawMailIDs {
-        try db.execute(sql: "UPDATE raw_mail SET moving_to = ? WHERE id = ?", arguments: [folder, id])
+        try db.execute(cached: "UPDATE raw_mail SET moving_to = ? WHERE id = ?", arguments: [folder, id])
       }
     }
   }
@@ -106,7 +106,7 @@ public final class Store: Sendable {
   public func makeDurable() async throws(StoreError) {
     do {
       try await writer.writeWithoutTransaction { db in
-        _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        _ = try Row.fetchOne(db, cached: "PRAGMA wal_checkpoint(PASSIVE)")
       }
     } catch {
       throw .database(detail: Self.describe(error))
@@ -116,7 +116,7 @@ public final class Store: Sendable {
   /// Mails whose move was started but not recorded: (raw mail id, IMAP UID, folder).
   public func unfinishedMoves() async throws(StoreError) -> [(id: Int64, uid: UInt32?, folder: String)] {
     try await read { db in
-      try Row.fetchAll(db, sql: "SELECT id, imap_uid, moving_to FROM raw_mail WHERE moving_to IS NOT NULL").map {
+      try Row.fetchAll(db, cached: "SELECT id, imap_uid, moving_to FROM raw_mail WHERE moving_to IS NOT NULL").map {
         (id: $0["id"], uid: ($0["imap_uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }, folder: $0["moving_to"])
       }
     }
@@ -131,9 +131,9 @@ public final class Store: Sendable {
   public func markFiled(rawMailIDs: [Int64], folder: String) async throws(StoreError) {
     try await write { db in
       for rawMailID in rawMailIDs {
-        try db.execute(sql: "UPDATE raw_mail SET moving_to = NULL WHERE id = ?", arguments: [rawMailID])
+        try db.execute(cached: "UPDATE raw_mail SET moving_to = NULL WHERE id = ?", arguments: [rawMailID])
         // A quarantined mail stays quarantined: filing only completes a case.
-        try db.execute(sql: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
+        try db.execute(cached: "UPDATE raw_mail SET state = 'filed' WHERE id = ? AND state = 'cased'", arguments: [rawMailID])
         try Self.audit(db, caseID: try Self.caseID(db, rawMailID: rawMailID), rawMailID: rawMailID, actor: "gateway",
                        action: "mail.filed", detail: "moved to \(folder)")
       }
@@ -148,11 +148,11 @@ public final class Store: Sendable {
                          severity: Severity?, details: CaseDetails = CaseDetails()) async throws(StoreError) -> Case {
     let keepText = keepsReportText
     return try await write { db in
-      if let existing = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
+      if let existing = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
         return try Self.caseRecord(existing).case
       }
       let year = TimelinePolicy.year(of: report.receivedAt)
-      let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
+      let number = (try Int.fetchOne(db, cached: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
       let id = CaseID(year: year, number: number)
       let signer: String? = { if case .valid(let fpr, _, _) = verdict.signature { return fpr }; return nil }()
       var made = Case(id: id, title: report.subject, severity: severity, reporterAddress: report.reporterAddress,
@@ -165,7 +165,7 @@ public final class Store: Sendable {
       made.cvssVectors = details.cvssVectors
       made.language = details.language
       made.possibleDuplicateOf = details.possibleDuplicateOf
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO case_file (id, year, number, raw_mail_id, state, title, severity, reporter_address, reporter_name,
           reporter_fingerprint, message_id, received_at, triage_due, fix_due, disclosure_proposed, verdict, attachments, report_text)
         VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -175,16 +175,16 @@ public final class Store: Sendable {
           timeline.proposedDisclosure, try Self.json(verdict), try Self.json(report.attachments),
           keepText ? report.text : nil,
         ])
-      try db.execute(sql: """
+      try db.execute(cached: """
         UPDATE case_file SET assets = ?, scope = ?, cwe = ?, cve = ?, cvss = ?, fields = ?, language = ?, duplicate_of = ?
         WHERE id = ?
         """, arguments: [try Self.json(details.assets), details.scope.rawValue, try Self.json(details.cweIDs),
                          try Self.json(details.cveIDs), try Self.json(details.cvssVectors), keepText ? details.fieldsJSON : nil,
                          details.language, details.possibleDuplicateOf?.description, id.description])
       if let messageID = report.messageID {
-        try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, id.description])
+        try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, id.description])
       }
-      try db.execute(sql: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
+      try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
                      detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
       return made
@@ -193,13 +193,13 @@ public final class Store: Sendable {
 
   public func caseRecord(forRawMail rawMailID: Int64) async throws(StoreError) -> CaseRecord? {
     try await read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).map(Self.caseRecord)
+      try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).map(Self.caseRecord)
     }
   }
 
   public func caseRecord(_ id: CaseID) async throws(StoreError) -> CaseRecord? {
     try await read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE id = ?", arguments: [id.description]).map(Self.caseRecord)
+      try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE id = ?", arguments: [id.description]).map(Self.caseRecord)
     }
   }
 
@@ -208,9 +208,9 @@ public final class Store: Sendable {
     try await read { db in
       let rows: [Row]
       if let state {
-        rows = try Row.fetchAll(db, sql: "SELECT * FROM case_file WHERE state = ? ORDER BY year, number", arguments: [state.rawValue])
+        rows = try Row.fetchAll(db, cached: "SELECT * FROM case_file WHERE state = ? ORDER BY year, number", arguments: [state.rawValue])
       } else {
-        rows = try Row.fetchAll(db, sql: "SELECT * FROM case_file ORDER BY year, number")
+        rows = try Row.fetchAll(db, cached: "SELECT * FROM case_file ORDER BY year, number")
       }
       return try rows.map { try Self.caseRecord($0).case }.filter { severity == nil || $0.severity == severity }
     }
@@ -218,7 +218,7 @@ public final class Store: Sendable {
 
   public func auditEvents(caseID: CaseID) async throws(StoreError) -> [AuditEvent] {
     try await read { db in
-      try Row.fetchAll(db, sql: """
+      try Row.fetchAll(db, cached: """
         SELECT * FROM audit_event WHERE case_id = ?
            OR raw_mail_id = (SELECT raw_mail_id FROM case_file WHERE id = ?) ORDER BY id
         """, arguments: [caseID.description, caseID.description]).map(Self.auditEvent)
@@ -226,7 +226,7 @@ public final class Store: Sendable {
   }
 
   public func allAuditEvents() async throws(StoreError) -> [AuditEvent] {
-    try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY id").map(Self.auditEvent) }
+    try await read { db in try Row.fetchAll(db, cached: "SELECT * FROM audit_event ORDER BY id").map(Self.auditEvent) }
   }
 
   // MARK: Outbox
@@ -237,35 +237,35 @@ public final class Store: Sendable {
   public func enqueue(_ mail: OutgoingMail, held: Bool = false, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
     try await write { db in
       if mail.kind == .acknowledgement, let caseID = mail.caseID,
-         let existing = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE case_id = ? AND kind = 'acknowledgement'",
+         let existing = try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE case_id = ? AND kind = 'acknowledgement'",
                                          arguments: [caseID.description]) {
         return Self.outboxEntry(existing)
       }
       // One "could not read" notice per mail.
       if mail.kind == .notice, let rawMailID = mail.rawMailID,
-         let existing = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE raw_mail_id = ? AND kind = 'notice'", arguments: [rawMailID]) {
+         let existing = try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE raw_mail_id = ? AND kind = 'notice'", arguments: [rawMailID]) {
         return Self.outboxEntry(existing)
       }
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO outbox (case_id, raw_mail_id, kind, sender, recipient, message_id, message, state, created_at, next_attempt_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [mail.caseID?.description, mail.rawMailID, mail.kind.rawValue, mail.sender, mail.recipient,
                          mail.messageID, Data(mail.message), held ? "held" : "pending", now, now])
       let id = db.lastInsertedRowID
       if let caseID = mail.caseID {
-        try db.execute(sql: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [mail.messageID, caseID.description])
+        try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [mail.messageID, caseID.description])
       }
       try Self.audit(db, caseID: mail.caseID, rawMailID: mail.rawMailID, actor: "gateway",
                      action: "\(mail.kind.rawValue).\(held ? "held" : "queued")",
                      detail: "outbox \(id), Message-ID \(mail.messageID)\(held ? ", held for an admin (rate limit)" : "")")
-      return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id])!)
+      return Self.outboxEntry(try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [id])!)
     }
   }
 
   /// How many mails went (or wait to go) to `recipient` since `since`: for the per-sender rate limit.
   public func mailCount(to recipient: String, since: Date) async throws(StoreError) -> Int {
     try await read { db in
-      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE lower(recipient) = lower(?) AND created_at >= ?",
+      try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM outbox WHERE lower(recipient) = lower(?) AND created_at >= ?",
                        arguments: [recipient, since]) ?? 0
     }
   }
@@ -273,22 +273,22 @@ public final class Store: Sendable {
   /// Makes a held or failed entry due again now (`meldpunt outbox retry`).
   public func release(outboxID: Int64, actor: String, at now: Date = Date()) async throws(StoreError) -> OutboxEntry {
     try await write { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID]) else {
+      guard let row = try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID]) else {
         throw StoreError.notFound("Outbox entry \(outboxID)")
       }
       let entry = Self.outboxEntry(row)
       guard entry.state != .sent else { return entry }
-      try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [now, outboxID])
+      try db.execute(cached: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [now, outboxID])
       try Self.audit(db, caseID: entry.caseID, rawMailID: entry.rawMailID, actor: actor, action: "\(entry.kind.rawValue).released",
                      detail: "outbox \(outboxID) was \(entry.state.rawValue)")
-      return Self.outboxEntry(try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID])!)
+      return Self.outboxEntry(try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [outboxID])!)
     }
   }
 
   /// Entries due for sending now.
   public func dueOutbox(now: Date = Date()) async throws(StoreError) -> [OutboxEntry] {
     try await read { db in
-      try Row.fetchAll(db, sql: """
+      try Row.fetchAll(db, cached: """
         SELECT * FROM outbox WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id
         """, arguments: [now]).map(Self.outboxEntry)
     }
@@ -297,21 +297,21 @@ public final class Store: Sendable {
   public func outbox(caseID: CaseID? = nil) async throws(StoreError) -> [OutboxEntry] {
     try await read { db in
       if let caseID {
-        return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map(Self.outboxEntry)
+        return try Row.fetchAll(db, cached: "SELECT * FROM outbox WHERE case_id = ? ORDER BY id", arguments: [caseID.description]).map(Self.outboxEntry)
       }
-      return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(Self.outboxEntry)
+      return try Row.fetchAll(db, cached: "SELECT * FROM outbox ORDER BY id").map(Self.outboxEntry)
     }
   }
 
   public func markSent(outboxID: Int64, at now: Date = Date()) async throws(StoreError) {
     try await write { db in
-      try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+      try db.execute(cached: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                      arguments: [now, outboxID])
-      guard let row = try Row.fetchOne(db, sql: "SELECT case_id, raw_mail_id, kind FROM outbox WHERE id = ?", arguments: [outboxID]) else { return }
+      guard let row = try Row.fetchOne(db, cached: "SELECT case_id, raw_mail_id, kind FROM outbox WHERE id = ?", arguments: [outboxID]) else { return }
       let caseID: String? = row["case_id"]
       let kind: String = row["kind"]
       if kind == OutboxEntry.Kind.acknowledgement.rawValue, let caseID {
-        try db.execute(sql: "UPDATE case_file SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL", arguments: [now, caseID])
+        try db.execute(cached: "UPDATE case_file SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL", arguments: [now, caseID])
       }
       try Self.audit(db, caseID: caseID.flatMap(CaseID.init), rawMailID: row["raw_mail_id"], actor: "gateway",
                      action: "\(kind).sent", detail: "outbox \(outboxID)")
@@ -321,7 +321,7 @@ public final class Store: Sendable {
   /// Records a failed attempt: `retryAt` nil means permanent (5xx), the entry stops.
   public func markAttemptFailed(outboxID: Int64, error: String, retryAt: Date?) async throws(StoreError) {
     try await write { db in
-      try db.execute(sql: """
+      try db.execute(cached: """
         UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?
         """, arguments: [error, retryAt, retryAt == nil ? "failed" : "pending", outboxID])
     }
@@ -334,24 +334,24 @@ public final class Store: Sendable {
   public func quarantine(rawMailID: Int64?, imapUID: UInt32?, reason: String, detail: String,
                          at now: Date = Date()) async throws(StoreError) -> QuarantineEntry {
     try await write { db in
-      if let rawMailID, let existing = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE raw_mail_id = ?", arguments: [rawMailID]) {
+      if let rawMailID, let existing = try Row.fetchOne(db, cached: "SELECT * FROM quarantine WHERE raw_mail_id = ?", arguments: [rawMailID]) {
         return Self.quarantineEntry(existing)
       }
-      try db.execute(sql: """
+      try db.execute(cached: """
         INSERT INTO quarantine (raw_mail_id, imap_uid, reason, detail, quarantined_at) VALUES (?, ?, ?, ?, ?)
         """, arguments: [rawMailID, imapUID.map { Int64($0) }, reason, detail, now])
       let id = db.lastInsertedRowID
       if let rawMailID {
-        try db.execute(sql: "UPDATE raw_mail SET state = 'quarantined' WHERE id = ?", arguments: [rawMailID])
+        try db.execute(cached: "UPDATE raw_mail SET state = 'quarantined' WHERE id = ?", arguments: [rawMailID])
       }
       try Self.audit(db, caseID: nil, rawMailID: rawMailID, actor: "gateway", action: "mail.quarantined", detail: reason)
-      return Self.quarantineEntry(try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id])!)
+      return Self.quarantineEntry(try Row.fetchOne(db, cached: "SELECT * FROM quarantine WHERE id = ?", arguments: [id])!)
     }
   }
 
   public func quarantined(includeReleased: Bool = false) async throws(StoreError) -> [QuarantineEntry] {
     try await read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM quarantine \(includeReleased ? "" : "WHERE released = 0") ORDER BY id")
+      try Row.fetchAll(db, cached: "SELECT * FROM quarantine \(includeReleased ? "" : "WHERE released = 0") ORDER BY id")
         .map(Self.quarantineEntry)
     }
   }
@@ -377,12 +377,12 @@ public final class Store: Sendable {
   }
 
   static func audit(_ db: Database, caseID: CaseID?, rawMailID: Int64?, actor: String, action: String, detail: String) throws {
-    try db.execute(sql: "INSERT INTO audit_event (case_id, raw_mail_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+    try db.execute(cached: "INSERT INTO audit_event (case_id, raw_mail_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
                    arguments: [caseID?.description, rawMailID, Date(), actor, action, detail])
   }
 
   static func caseID(_ db: Database, rawMailID: Int64) throws -> CaseID? {
-    try String.fetchOne(db, sql: "SELECT id FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).flatMap(CaseID.init)
+    try String.fetchOne(db, cached: "SELECT id FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]).flatMap(CaseID.init)
   }
 
   static func json<T: Encodable>(_ value: T) throws -> String {
@@ -468,7 +468,7 @@ extension Store {
   public func quarantineEntry(id: Int64) async throws(StoreError) -> QuarantineEntry? {
     do {
       return try await writerForExtensions.read { db in
-        try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id]).map(Store.quarantineEntry)
+        try Row.fetchOne(db, cached: "SELECT * FROM quarantine WHERE id = ?", arguments: [id]).map(Store.quarantineEntry)
       }
     } catch { throw .database(detail: String(describing: error)) }
   }
@@ -478,10 +478,10 @@ extension Store {
                                 actor: String = "admin") async throws(StoreError) {
     do {
       try await writerForExtensions.write { db in
-        guard let row = try Row.fetchOne(db, sql: "SELECT raw_mail_id FROM quarantine WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, cached: "SELECT raw_mail_id FROM quarantine WHERE id = ?", arguments: [id]) else {
           throw StoreError.notFound("Quarantine entry \(id)")
         }
-        try db.execute(sql: "UPDATE quarantine SET released = ?, reason = ?, detail = ? WHERE id = ?",
+        try db.execute(cached: "UPDATE quarantine SET released = ?, reason = ?, detail = ? WHERE id = ?",
                        arguments: [released ? 1 : 0, reason, detail, id])
         try Store.audit(db, caseID: nil, rawMailID: row["raw_mail_id"], actor: actor,
                         action: released ? "quarantine.released" : "quarantine.retried", detail: reason)
