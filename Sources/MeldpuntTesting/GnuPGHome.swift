@@ -118,6 +118,9 @@ public final class GnuPGHome: Sendable {
     }
     try gpgChecked(
       unlock + ["--quick-add-key", fingerprint, subkey, "encr", "never"], what: "add subkey")
+    // As `meldpunt keys generate` does: without it gpg checks the new subkey's binding
+    // signature again on every later run (see OpenPGPEngine.generateKey).
+    try gpgChecked(unlock + ["--quick-set-expire", fingerprint, "never"], what: "set expiry")
     return fingerprint.uppercased()
   }
 

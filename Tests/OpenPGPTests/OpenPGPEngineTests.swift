@@ -125,4 +125,32 @@ import Testing
       _ = try await engine.encryptAndSign([1, 2, 3], to: [homes.reporterKey], signer: homes.gatewayKey)
     }
   }
+
+  /// gpg re-checks a key's self-signatures on every run unless the keyring remembers the
+  /// result (a "ring trust" packet after each signature in pubring.kbx: 0xB0, length 6,
+  /// trust value, signature cache flags, "gpg", 0; bit 0 of the flags: checked). A new key
+  /// must leave every one marked checked, with its expiry as asked.
+  @Test(arguments: [(KeyAlgorithm.ed25519, 0), (KeyAlgorithm.rsa3072, 10 * 86_400)])
+  func aGeneratedKeyLeavesItsSignaturesChecked(algorithm: KeyAlgorithm, lifetime: Int) async throws {
+    let home = try GnuPGHome.make()
+    defer { home.killAgent() }
+    let engine = OpenPGPEngine(home: home.path, passphrase: nil)
+    let fingerprint = try await engine.generateKey(userID: "Gateway <security@example.org>", algorithm: algorithm, lifetime: lifetime)
+    let keyring = try Array(Data(contentsOf: URL(fileURLWithPath: "\(home.path)/pubring.kbx")))
+    var cacheFlags: [UInt8] = []
+    for start in keyring.indices.dropLast(8)
+    where keyring[start] == 0xB0 && keyring[start + 1] == 6 && Array(keyring[start + 4 ..< start + 8]) == Array("gpg\0".utf8) {
+      cacheFlags.append(keyring[start + 3])
+    }
+    #expect(cacheFlags.count >= 2, "no signature cache entries found in pubring.kbx")
+    #expect(cacheFlags.allSatisfy { $0 & 1 == 1 }, "unchecked signatures: \(cacheFlags)")
+    let key = try #require(try await engine.keys(secret: true).first { $0.fingerprint == fingerprint })
+    if lifetime == 0 {
+      #expect(key.expiresAt == nil)
+    } else {
+      let expires = try #require(key.expiresAt)
+      #expect(abs(expires.timeIntervalSinceNow - Double(lifetime)) < 120)
+    }
+    #expect(key.canSign && key.canEncrypt)
+  }
 }
