@@ -62,7 +62,8 @@ struct GatewayPass: Sendable {
         status: runs.map(\.status).max()!, seconds: runs.reduce(0) { $0 + $1.seconds }, stdout: runs.last!.stdout,
         stderrFile: runs.last!.stderrFile, peakKB: runs.map(\.peakKB).max()!,
         maxRSSWithChildrenKB: runs.map(\.maxRSSWithChildrenKB).max()!, hostsPeakKB: runs.map(\.hostsPeakKB).max()!,
-        samples: samples)
+        cpuSeconds: (runs.reduce(0) { $0 + $1.cpuSeconds.user }, runs.reduce(0) { $0 + $1.cpuSeconds.system }),
+        hostsCPUSeconds: runs.reduce(0) { $0 + $1.hostsCPUSeconds }, samples: samples)
       let summaries = results.map(\.summary)
       var stages: [PassSummary.Stage] = []
       for stage in summaries[0].stages {

@@ -34,6 +34,12 @@ struct MeasuredRun: Sendable {
   let maxRSSWithChildrenKB: Int
   /// The sum of the peaks (`VmHWM`) of the child's `meldpunt-gpgme` hosts, in KiB.
   let hostsPeakKB: Int
+  /// CPU time of the child itself (user, system), from wait4. The gpg processes GPGME starts
+  /// are not in it: GPGME forks twice, so init reaps them.
+  let cpuSeconds: (user: Double, system: Double)
+  /// CPU time of the `meldpunt-gpgme` hosts, the last /proc/PID/stat reading of each
+  /// (they are not reaped before meldpunt exits, and idle after its last request).
+  let hostsCPUSeconds: Double
   let samples: [Sample]
 
   /// Runs `executable` with `arguments` until it exits or `timeout` seconds pass (then
@@ -53,6 +59,7 @@ struct MeasuredRun: Sendable {
     var usage = rusage()
     var tick = 0
     var hostPeaks: [pid_t: Int] = [:]
+    var hostTicks: [pid_t: Int] = [:]
     while true {
       let reaped = wait4(pid, &status, WNOHANG, &usage)
       if reaped == pid { break }
@@ -65,6 +72,7 @@ struct MeasuredRun: Sendable {
         if tick % progressEvery == 0 { for host in hosts(of: pid) where hostPeaks[host] == nil { hostPeaks[host] = 0 } }
         for host in hostPeaks.keys {
           if let memory = readMemory(host) { hostPeaks[host] = max(hostPeaks[host] ?? 0, memory.highWater) }
+          if let ticks = readCPUTicks(host) { hostTicks[host] = ticks }
         }
         samples.append(Sample(milliseconds: Clock.milliseconds(since: start), highWaterKB: memory.highWater,
                               residentKB: memory.resident, progress: lastProgress))
@@ -81,7 +89,9 @@ struct MeasuredRun: Sendable {
     let exit = ChildProcess.exitStatus(status)
     return MeasuredRun(
       status: exit, seconds: seconds, stdout: (try? FileIO.read(stdoutFile)) ?? [], stderrFile: stderrFile,
-      peakKB: peak, maxRSSWithChildrenKB: Int(usage.ru_maxrss), hostsPeakKB: hostPeaks.values.reduce(0, +), samples: samples)
+      peakKB: peak, maxRSSWithChildrenKB: Int(usage.ru_maxrss), hostsPeakKB: hostPeaks.values.reduce(0, +),
+      cpuSeconds: (Self.seconds(usage.ru_utime), Self.seconds(usage.ru_stime)),
+      hostsCPUSeconds: Double(hostTicks.values.reduce(0, +)) / Double(sysconf(Int32(_SC_CLK_TCK))), samples: samples)
   }
 
   /// The `meldpunt-gpgme` children of `pid`.
@@ -94,6 +104,18 @@ struct MeasuredRun: Sendable {
     return children.filter { child in
       (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8))?.hasPrefix("meldpunt-gpgme") == true
     }
+  }
+
+  private static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+
+  /// utime + stime of a running process, in clock ticks (fields 14 and 15 of /proc/PID/stat,
+  /// counted after the command name, which may hold spaces).
+  static func readCPUTicks(_ pid: pid_t) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+    return user + system
   }
 
   /// Peak and current resident size of a running process, in KiB; nil once it is a zombie.

@@ -123,6 +123,9 @@ enum ThroughputBenchmark {
       + "peak - idle \(Output.mib(run.peakKB + run.hostsPeakKB - idle.run.peakKB - idle.run.hostsPeakKB)); "
       + "ru_maxrss incl. gpg children \(Output.mib(run.maxRSSWithChildrenKB))")
     Output.result("memory by mails filed: " + memoryCurve(run.samples, count: count))
+    Output.result("CPU: meldpunt \(Output.fixed((run.cpuSeconds.user + run.cpuSeconds.system) * 1000 / n, 2)) ms/mail "
+      + "(user \(Output.fixed(run.cpuSeconds.user * 1000 / n, 2)), system \(Output.fixed(run.cpuSeconds.system * 1000 / n, 2))), "
+      + "GPGME hosts \(Output.fixed(run.hostsCPUSeconds * 1000 / n, 2)) ms/mail; without gpg, gpg-agent, Dovecot and the SMTP sink")
     for (label, floor) in floors {
       Output.result("\(label): gpg --decrypt \(Output.fixed(floor.decryptSeconds * 1000 / n, 2)) ms/mail, "
         + "gpg --detach-sign \(Output.fixed(floor.signSeconds * 1000 / n, 2)) ms/mail, "
