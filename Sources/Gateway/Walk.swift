@@ -301,7 +301,12 @@ struct Walk {
 
   /// Text that says nothing: blanks and signature separators some providers add outside the encryption.
   static func isInsignificant(_ text: String) -> Bool {
-    text.split(whereSeparator: \.isNewline).allSatisfy { line in
+    // A report settles this at its first letter, without being split into lines. (Foundation
+    // trims more than Unicode calls white space, U+200B for one, so both sets are asked.)
+    if text.unicodeScalars.contains(where: {
+      $0 != "-" && !$0.properties.isWhitespace && !CharacterSet.whitespacesAndNewlines.contains($0)
+    }) { return false }
+    return text.split(whereSeparator: \.isNewline).allSatisfy { line in
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       return trimmed.isEmpty || trimmed == "--"
     }

@@ -140,3 +140,31 @@ import Testing
     }
   }
 }
+
+@Suite struct InsignificantTextTests {
+  /// Text outside the encryption that says nothing is not flagged; the quick check for a
+  /// letter must agree with the line-by-line rule it stands in front of.
+  @Test("Blank lines and signature separators are insignificant; the quick check agrees on 20 000 random texts")
+  func agreesWithTheLineRule() {
+    func lineRule(_ text: String) -> Bool {
+      text.split(whereSeparator: \.isNewline).allSatisfy { line in
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty || trimmed == "--"
+      }
+    }
+    #expect(Walk.isInsignificant("\r\n-- \n\t\n"))
+    #expect(Walk.isInsignificant(""))
+    #expect(!Walk.isInsignificant("-- \nBob"))
+    #expect(!Walk.isInsignificant("---"))
+    var state: UInt64 = 0xD1B5_4A32_D192_ED03
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    let pieces = [" ", "\t", "\n", "\r\n", "-", "--", "\u{A0}", "\u{2028}", "\u{200B}", "\u{301}", "a", "\u{85}", "\u{B}"]
+    for _ in 0..<20_000 {
+      let text = (0..<next(8)).map { _ in pieces[next(pieces.count)] }.joined()
+      #expect(Walk.isInsignificant(text) == lineRule(text), "\(Array(text.unicodeScalars))")
+    }
+  }
+}
