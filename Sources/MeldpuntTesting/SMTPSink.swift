@@ -69,6 +69,9 @@ public final class SMTPSink: Sendable {
   public var logFile: String { "\(directory)/sink.log" }
   private var mailDirectory: String { "\(directory)/mail" }
 
+  /// The sink's process id while it runs (the benchmark reads its CPU time).
+  public var processIdentifier: pid_t? { server.processIdentifier }
+
   private init(
     port: UInt16, directory: String, caFile: String?, user: String, password: String,
     server: ServerProcess, implicitTLS: Bool

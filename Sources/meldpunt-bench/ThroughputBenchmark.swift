@@ -38,6 +38,7 @@ enum ThroughputBenchmark {
     var fetchSeconds = 0.0
     var fetchedBytes = 0
     var passes: [GatewayPass.Result] = []
+    var machine = CPUShare()
     for first in stride(from: 0, to: count, by: batch) {
       let range = first..<min(first + batch, count)
       let deliveryStart = Clock.now
@@ -53,9 +54,11 @@ enum ThroughputBenchmark {
       fetchedBytes += fetch.bytes
       Output.progress("throughput: meldpunt process --once on mails \(range.lowerBound + 1)...\(range.upperBound)"
         + (options.callgrindFile == nil ? "" : " under callgrind (slow)"))
+      let start = CPUShare.Reading(sink: environment.smtp.processIdentifier)
       let result = try pass.run(
         label: "process-\(first)", timeout: 300 + Double(range.count) * 3, callgrindFile: options.callgrindFile,
         perfFile: options.perfFile, progress: { delivery.filesOnDisk("Processed") })
+      machine.add(from: start, to: CPUShare.Reading(sink: environment.smtp.processIdentifier))
       if let problem = result.summary.unfinished.first {
         throw BenchError("meldpunt process --once left \(result.summary.unfinished.count) problem(s) with \(range.count) mails "
           + "in the inbox (exit \(result.run.status)), the first: \(problem)")
@@ -81,6 +84,7 @@ enum ThroughputBenchmark {
 
     report(options: options, corpus: corpus, reporters: reporters, deliverySeconds: deliverySeconds,
            idle: idle, gateway: gateway, sent: sent, filed: filed, floors: [("floor before", before), ("floor after", after), ("floor, mean of both", floor)])
+    Output.result(machine.line(gateway: gateway.run, mails: count))
     let summary = gateway.summary
     guard summary.casesCreated.count == count, summary.acknowledgementsSent == count, summary.unfinished.isEmpty,
       sent == count, filed == count
