@@ -277,8 +277,9 @@ struct GPGMEAnswer {
 /// used by one caller at a time (taken out of `idle` while in use).
 final class GPGMEHosts: @unchecked Sendable {
   static let shared = GPGMEHosts()
-  /// Independent mails are decrypted and signed at once; more hosts than this wait idle for nothing.
-  static let keptPerHome = 3
+  /// Independent mails are decrypted and signed at once (two read ahead, two acknowledged:
+  /// Gateway.lookAhead and acknowledgementsInFlight); more hosts than this wait idle for nothing.
+  static let keptPerHome = 4
 
   /// `meldpunt-gpgme` beside this program's executable, or nil (GPGME then runs in
   /// this process). `MELDPUNT_GPGME_HOST` names another path, or `none`.
