@@ -87,7 +87,7 @@ public enum WebhookSignature {
     message.append(UInt8(ascii: "."))
     message += body
     let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-    return mac.map { String(format: "%02x", $0) }.joined()
+    return mac.lowercaseHex
   }
 }
 

@@ -78,7 +78,7 @@ public struct ReportReader: Sendable {
   }
 
   public static func sha256(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    SHA256.hash(data: bytes).lowercaseHex
   }
 
   public func read(_ bytes: [UInt8], receivedAt: Date) async -> Reading {
