@@ -33,7 +33,7 @@ let package = Package(
     ], swiftSettings: strict),
     .target(name: "Cases", swiftSettings: strict),
     .target(name: "Store", dependencies: [
-      "Cases", .product(name: "GRDB", package: "GRDB.swift"),
+      "Cases", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
     ], swiftSettings: strict),
     .target(name: "Gateway", dependencies: [
       "Transport", "MIME", "OpenPGP", "Cases", "Store",

@@ -81,6 +81,23 @@ import Testing
     #expect(try await store.quarantined().map(\.reason) == ["noSecretKey"])
   }
 
+  /// A cached statement must not keep the last mail or report text it carried in memory.
+  @Test func cachedStatementsLetGoOfTheirValues() throws {
+    let database = try DatabaseQueue()
+    let sql = "INSERT INTO mail (bytes) VALUES (?)"
+    try database.write { db in
+      try db.execute(sql: "CREATE TABLE mail (bytes BLOB NOT NULL)")
+      // A statement that failed (here a constraint; a full disk in OutageTests) is usable again.
+      #expect(throws: DatabaseError.self) { try db.execute(cached: sql, arguments: [nil as Data?]) }
+      try db.execute(cached: sql, arguments: [Data(repeating: 7, count: 1 << 20)])
+      #expect(try db.cachedStatement(sql: sql).arguments.isEmpty)
+      _ = try Data.fetchOne(db, cached: "SELECT bytes FROM mail WHERE length(bytes) = ?", arguments: [1 << 20])
+      #expect(try db.cachedStatement(sql: "SELECT bytes FROM mail WHERE length(bytes) = ?").arguments.isEmpty)
+      try db.execute(cached: sql, arguments: [Data([1])])
+      #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail") == 2)
+    }
+  }
+
   @Test func aNewDatabaseFileIsPrivate() throws {
     let path = NSTemporaryDirectory() + "mp-mode-\(UUID().uuidString).sqlite"
     _ = try Store(path: path)
