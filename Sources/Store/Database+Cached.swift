@@ -3,7 +3,7 @@ import GRDBSQLite
 
 // The pipeline runs the same few dozen statements for every mail. Compiling them each
 // time (SQLite's parser, plus GRDB's authorizer callback for every column a statement
-// touches) was about a third of the gateway's SQLite time (BENCHMARKS.md, step 17), so
+// touches) was about a third of the gateway's SQLite time (BENCHMARKS.md, step 19), so
 // Store's statements go through the connection's statement cache. Every SQL string here is
 // a constant or one of a few variants, so the cache stays small.
 //
