@@ -127,7 +127,8 @@ struct OutgoingMessage {
       for (i, byte) in bytes.enumerated() {
         let isLast = i == bytes.count - 1
         let plain = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && !isLast)
-        let piece: [UInt8] = plain ? [byte] : Array(String(format: "=%02X", byte).utf8)
+        let piece: [UInt8] = plain
+          ? [byte] : [UInt8(ascii: "="), HexDigits.uppercase[Int(byte >> 4)], HexDigits.uppercase[Int(byte & 0x0F)]]
         if encoded.count + piece.count > 75 {
           out += encoded + Array("=\r\n".utf8)
           encoded = []
