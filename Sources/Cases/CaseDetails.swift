@@ -8,19 +8,17 @@ public struct CaseDetails: Sendable, Equatable {
   public var cveIDs: [String]
   public var cvssVectors: [String]
   public var language: String?
-  public var possibleDuplicateOf: CaseID?
   /// The parsed report fields as JSON (kept whole for the team and for export).
   public var fieldsJSON: String?
 
   public init(assets: [String] = [], scope: ScopeVerdict = .unknown, cweIDs: [String] = [], cveIDs: [String] = [],
-              cvssVectors: [String] = [], language: String? = nil, possibleDuplicateOf: CaseID? = nil, fieldsJSON: String? = nil) {
+              cvssVectors: [String] = [], language: String? = nil, fieldsJSON: String? = nil) {
     self.assets = assets
     self.scope = scope
     self.cweIDs = cweIDs
     self.cveIDs = cveIDs
     self.cvssVectors = cvssVectors
     self.language = language
-    self.possibleDuplicateOf = possibleDuplicateOf
     self.fieldsJSON = fieldsJSON
   }
 }

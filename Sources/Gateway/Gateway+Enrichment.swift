@@ -5,7 +5,7 @@ import Store
 extension Gateway {
   /// What the report says beyond its verdict: assets, scope, ids, CVSS, language,
   /// and whether it repeats an earlier case of the same reporter.
-  func details(for report: Report) async -> (details: CaseDetails, severity: Severity?) {
+  func details(for report: Report) -> (details: CaseDetails, severity: Severity?) {
     let fields = ReportParser.parse(report.text)
     var assets: [String] = []
     if let product = fields.product?.trimmingCharacters(in: .whitespacesAndNewlines), !product.isEmpty, product.count <= 200 {
@@ -18,10 +18,9 @@ extension Gateway {
     encoder.outputFormatting = [.sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
     let fieldsJSON = (try? encoder.encode(fields)).map { String(decoding: $0, as: UTF8.self) }
-    let duplicate = try? await store.possibleDuplicate(reporterAddress: report.reporterAddress, assets: assets, title: report.subject)
     let details = CaseDetails(assets: assets, scope: configuration.scope.judge(assets: assets), cweIDs: fields.cweIDs,
                               cveIDs: fields.cveIDs, cvssVectors: vectors, language: fields.language,
-                              possibleDuplicateOf: duplicate ?? nil, fieldsJSON: fieldsJSON)
+                              fieldsJSON: fieldsJSON)
     return (details, CaseScoring.severity(of: vectors))
   }
 }

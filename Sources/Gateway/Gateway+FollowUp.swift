@@ -68,12 +68,24 @@ extension Gateway {
 
   /// Keeps track of which key signed for which address, and flags a second key for one address.
   func rememberSigner(_ reading: Reading, address: String, caseID: CaseID) async {
-    guard case .valid(let fpr, _, true) = reading.verdict.signature else { return }
+    guard let key = signerKey(reading),
+          let others = try? await store.recordReporterKey(key.fingerprint, address: address, source: key.source) else { return }
+    await noteKeyConflict(key, others: others, address: address, caseID: caseID)
+  }
+
+  /// The key of a valid signature whose key speaks for the sender, and where the gateway got it.
+  func signerKey(_ reading: Reading) -> Store.SignerKey? {
+    guard case .valid(let fpr, _, true) = reading.verdict.signature else { return nil }
     let source: ReporterKey.Source = reading.importedKeySource == "autocrypt" ? .autocrypt
       : reading.verdict.flags.contains(.attachedKeyImported) ? .attachment : .admin
-    guard let others = try? await store.recordReporterKey(fpr, address: address, source: source), !others.isEmpty else { return }
+    return Store.SignerKey(fingerprint: fpr, source: source)
+  }
+
+  /// Tells the team on the case when the reporter's address has more than one key.
+  func noteKeyConflict(_ key: Store.SignerKey, others: [String], address: String, caseID: CaseID) async {
+    guard !others.isEmpty else { return }
     _ = try? await store.addNote(caseID: caseID, actor: "gateway",
-                                 text: "The reporter's address \(address) now has more than one key (\(([fpr] + others).joined(separator: ", "))). Mail to the reporter is only encrypted to the key pinned to this case; an admin should check which key is genuine (`meldpunt keys list`).")
+                                 text: "The reporter's address \(address) now has more than one key (\(([key.fingerprint] + others).joined(separator: ", "))). Mail to the reporter is only encrypted to the key pinned to this case; an admin should check which key is genuine (`meldpunt keys list`).")
   }
 
   /// Sends the reporter the signed, machine-readable agreement after a change.

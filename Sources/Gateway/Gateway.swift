@@ -150,9 +150,9 @@ public final class Gateway: Sendable {
   private func processBatch(_ entries: [MailboxEntry], _ summary: inout RunSummary) async {
     // Only a complete listing tells which interrupted moves did happen.
     if entries.count < Self.batchSize { await completeInterruptedMoves(inbox: entries) }
-    // Six mails at a time: while one case is committed, the next two mails are fetched,
+    // Several mails at a time: while one case is committed, the next two mails are fetched,
     // stored and decrypted, the two cases before are acknowledged (signed and put in the
-    // outbox), and the acknowledgement before those goes out (gpg runs in its own processes,
+    // outbox), and the acknowledgements before those go out (gpg runs in its own processes,
     // so both cores work). Each mail still passes every step in order.
     // Up to `lookAhead` mails are read ahead, fewer when they are large: a backlog of big
     // mails must not be held in memory several at a time.
@@ -167,7 +167,9 @@ public final class Gateway: Sendable {
       }
     }
     readAhead()
-    // Acknowledgements are sent by a task of their own, one mail behind. Mails are filed
+    // Acknowledgements are sent by tasks of their own, in order: each starts when the one
+    // before it is done, and the loop goes on committing cases meanwhile (it waits only when
+    // `sendsOutstanding` of them are still running: a slow mail server). Mails are filed
     // together once their acknowledgements are out: one UID MOVE for up to `movesPerCommand`.
     pendingMoves.collect(true)
     pendingDeliveries.collect(true)
@@ -175,7 +177,8 @@ public final class Gateway: Sendable {
       pendingMoves.collect(false)
       pendingDeliveries.collect(false)
     }
-    var sending: Task<[DeliveryResult], Never>?
+    var sending: [Task<[DeliveryResult], Never>] = []
+    var digests: Set<String> = []
     var acknowledging: [Task<Acknowledged, Never>] = []
     var acknowledged: [Acknowledged] = []
     // Waits for the acknowledgements in progress; `count` adds them to the summary.
@@ -192,13 +195,13 @@ public final class Gateway: Sendable {
       acknowledged = []
       return stop
     }
-    for (index, entry) in entries.enumerated() {
+    for entry in entries {
       summary.seen += 1
       let prepared = ahead.isEmpty ? .failure(.store(.notFound("prepared mail"))) : await ahead.removeFirst().task.value
       readAhead()
       var stop = false
       do {
-        if let committed = try await finish(try prepared.get(), &summary, settle: settle) {
+        if let committed = try await finish(try prepared.get(), &summary, digests: &digests, settle: settle) {
           if acknowledging.count >= Self.acknowledgementsInFlight {
             acknowledged.append(await acknowledging.removeFirst().value)
           }
@@ -208,16 +211,16 @@ public final class Gateway: Sendable {
         stop = unfinished(error, uid: entry.uid, &summary)
       }
       if count(&summary) || stop { break }
-      record(await sending?.value ?? [], &summary)
-      sending = startSending()
+      if let next = startSending(after: sending.last) { sending.append(next) }
+      while sending.count > Self.sendsOutstanding { record(await sending.removeFirst().value, &summary) }
       if pendingMoves.count >= Self.movesPerCommand, !(await flushMoves(&summary)) { break }
     }
     await settle()
     _ = count(&summary)
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     for (task, _) in ahead { _ = await task.value }
-    record(await sending?.value ?? [], &summary)
-    record(await startSending()?.value ?? [], &summary)
+    if let next = startSending(after: sending.last) { sending.append(next) }
+    for task in sending { record(await task.value, &summary) }
     _ = await flushMoves(&summary)
   }
 
@@ -268,12 +271,13 @@ public final class Gateway: Sendable {
     let sent: Bool
   }
 
-  /// Sends the acknowledgements queued so far, in order, and files each mail whose
-  /// acknowledgement went out. Nil when nothing is queued.
-  private func startSending() -> Task<[DeliveryResult], Never>? {
+  /// Sends the acknowledgements queued so far, in order, once `previous` has sent its own,
+  /// and files each mail whose acknowledgement went out. Nil when nothing is queued.
+  private func startSending(after previous: Task<[DeliveryResult], Never>?) -> Task<[DeliveryResult], Never>? {
     let deliveries = pendingDeliveries.take()
     guard !deliveries.isEmpty else { return nil }
     return Task {
+      _ = await previous?.value
       var results: [DeliveryResult] = []
       for delivery in deliveries {
         let sent = await deliver(delivery.entry, log: delivery.log)
@@ -302,6 +306,11 @@ public final class Gateway: Sendable {
   /// nothing but the outbox (one row per case, written in one transaction), and signing one
   /// took as long as committing the next case and a half: one at a time left a core idle.
   static let acknowledgementsInFlight = 2
+
+  /// How many sending tasks may run before the pass waits for the oldest. Each one sends what
+  /// was queued since the one before; sending waited for every mail's SMTP round trips (the
+  /// receiving server answers DATA after its own disk write) and stalled the pass.
+  static let sendsOutstanding = 4
 
   /// How many filed mails one `UID MOVE` carries at most.
   static let movesPerCommand = 25
@@ -353,7 +362,9 @@ public final class Gateway: Sendable {
   /// that case is returned, committed, for `acknowledge(_:)`. Every other kind of mail
   /// first lets the acknowledgement in progress finish (`settle`), so that a second copy of
   /// the same mail, say, finds its case acknowledged.
-  func finish(_ prepared: Prepared, _ summary: inout RunSummary,
+  ///
+  /// `digests` holds the SHA-256 of the mails finished before in this batch.
+  func finish(_ prepared: Prepared, _ summary: inout RunSummary, digests: inout Set<String>,
               settle: () async -> Void) async throws(GatewayError) -> CommittedCase? {
     var log = logger
     switch prepared {
@@ -366,8 +377,11 @@ public final class Gateway: Sendable {
       log[metadataKey: "imap.uid"] = "\(entry.uid)"
       log[metadataKey: "mail.sha256"] = "\(stored.sha256.prefix(16))"
       if !isNew { summary.resumed += 1 }
-      // The look-ahead may have run before an earlier mail with the same bytes was decided.
-      let raw = (try? await store.rawMail(id: stored.id)) ?? stored
+      // The look-ahead may have run before an earlier mail with the same bytes was decided,
+      // so its state is read again; not for a mail its own look-ahead stored new with no
+      // mail of the same bytes before it in this batch: nothing else decides that one.
+      let twin = !digests.insert(stored.sha256).inserted
+      let raw = isNew && !twin ? stored : (try? await store.rawMail(id: stored.id)) ?? stored
       if raw.state != .received { await settle() }
       switch raw.state {
       case .quarantined:
@@ -420,17 +434,10 @@ public final class Gateway: Sendable {
         try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
         return nil
       }
-      // 4. The case, with its audit event, in one transaction.
+      // 4. The case, with its audit event and the signer's key, in one transaction.
       let caseStart = ContinuousClock.now
-      let (details, severity) = await details(for: report)
-      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
-      let made: Case
-      do {
-        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
-                                          severity: severity, details: details)
-      } catch { throw .store(error) }
+      let made = try await openCase(raw, report: report, reading: reading)
       FaultPoint.hit(.afterCase)
-      await rememberSigner(reading, address: report.reporterAddress, caseID: made.id)
       clock.add(.case, since: caseStart)
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
                                            "pgp.signature": "\(reading.verdict.signature.name)"])
@@ -465,6 +472,21 @@ public final class Gateway: Sendable {
       }
     }
     try await move(uid, to: configuration.processedFolder, rawMailID: raw.id, log: log)
+  }
+
+  /// Opens the case of a readable report (or finds it, after a restart) with its details,
+  /// timeline and the signer's key.
+  private func openCase(_ raw: RawMail, report: Report, reading: Reading) async throws(GatewayError) -> Case {
+    let (details, severity) = details(for: report)
+    let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
+    let key = signerKey(reading)
+    let opened: Store.OpenedCase
+    do {
+      opened = try await store.openCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
+                                        severity: severity, details: details, signerKey: key)
+    } catch { throw .store(error) }
+    if let key { await noteKeyConflict(key, others: opened.otherReporterKeys, address: report.reporterAddress, caseID: opened.case.id) }
+    return opened.case
   }
 
   /// Nothing to send (already sent, or not wanted), or the queued acknowledgement to send.
@@ -527,12 +549,8 @@ public final class Gateway: Sendable {
       catch { throw .store(error) }
       return .stillQuarantined(reason: reason, detail: detail)
     case .report(let report):
-      let (details, severity) = await details(for: report)
-      let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
-      let made: Case
+      let made = try await openCase(raw, report: report, reading: reading)
       do {
-        made = try await store.createCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
-                                          severity: severity, details: details)
         try await store.resolveQuarantine(id: quarantineID, released: true, reason: entry.reason, detail: "released into case \(made.id)")
       } catch { throw .store(error) }
       log.info("Quarantined mail is readable now", metadata: ["case.id": "\(made.id)"])

@@ -176,31 +176,30 @@ extension Store {
 
   /// An earlier open case from the same reporter about one of the same assets with a similar title.
   public func possibleDuplicate(reporterAddress: String, assets: [String], title: String) async throws(StoreError) -> CaseID? {
-    let wanted: String
-    do { wanted = try Self.json(assets.map { $0.lowercased() }) } catch { throw .database(detail: "\(error)") }
-    let candidates = try await readCases { db in
-      // The reporter's most recent open cases (a bounded number, so a mail costs the same
-      // however many cases the reporter has), those about one of the same assets, or, for a
-      // report that names none, those that name none. SQLite matches the assets.
-      try Row.fetchAll(db, cached: """
-        SELECT id, title FROM (
-          SELECT id, title, assets, year, number FROM case_file
-          WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
-          ORDER BY year DESC, number DESC LIMIT \(Self.duplicateCandidates)) AS c
-        WHERE EXISTS (SELECT 1 FROM json_each(c.assets) AS theirs, json_each(?) AS ours WHERE lower(theirs.value) = ours.value)
-           OR (json_array_length(?) = 0 AND json_array_length(c.assets) = 0)
-        ORDER BY year DESC, number DESC
-        """, arguments: [reporterAddress, wanted, wanted]).map { DuplicateCandidate(id: $0["id"], title: $0["title"]) }
-    }
-    return candidates.first { TitleSimilarity.similar($0.title, title) }.flatMap { CaseID($0.id) }
+    try await readCases { db in try Store.possibleDuplicate(db, reporterAddress: reporterAddress, assets: assets, title: title) }
+  }
+
+  /// `possibleDuplicate` inside a transaction that is already open (`openCase` looks as it
+  /// opens the case, so two reports in a row are compared in order).
+  static func possibleDuplicate(_ db: Database, reporterAddress: String, assets: [String], title: String) throws -> CaseID? {
+    let wanted = try json(assets.map { $0.lowercased() })
+    // The reporter's most recent open cases (a bounded number, so a mail costs the same
+    // however many cases the reporter has), those about one of the same assets, or, for a
+    // report that names none, those that name none. SQLite matches the assets.
+    let candidates = try Row.fetchAll(db, cached: """
+      SELECT id, title FROM (
+        SELECT id, title, assets, year, number FROM case_file
+        WHERE reporter_address = ? COLLATE NOCASE AND state NOT IN ('rejected', 'closed')
+        ORDER BY year DESC, number DESC LIMIT \(duplicateCandidates)) AS c
+      WHERE EXISTS (SELECT 1 FROM json_each(c.assets) AS theirs, json_each(?) AS ours WHERE lower(theirs.value) = ours.value)
+         OR (json_array_length(?) = 0 AND json_array_length(c.assets) = 0)
+      ORDER BY year DESC, number DESC
+      """, arguments: [reporterAddress, wanted, wanted])
+    let words = TitleSimilarity.words(title)
+    return candidates.first { TitleSimilarity.similar(title, words: words, $0["title"]) }.flatMap { CaseID($0["id"] as String) }
   }
 
   static let duplicateCandidates = 100
-
-  private struct DuplicateCandidate: Sendable {
-    let id: String
-    let title: String
-  }
 
   // MARK: Plumbing
 
@@ -244,15 +243,19 @@ extension Store {
 
 /// Whether two report titles are about the same thing: most of their words are shared.
 enum TitleSimilarity {
-  static func similar(_ a: String, _ b: String) -> Bool {
-    let wordsA = words(a), wordsB = words(b)
+  static func similar(_ a: String, _ b: String) -> Bool { similar(a, words: words(a), b) }
+
+  /// `wordsA` is `words(a)`: one new title is compared with many.
+  static func similar(_ a: String, words wordsA: Set<String>, _ b: String) -> Bool {
+    let wordsB = words(b)
     guard !wordsA.isEmpty, !wordsB.isEmpty else { return a.lowercased() == b.lowercased() }
     let shared = Double(wordsA.intersection(wordsB).count)
     return shared / Double(min(wordsA.count, wordsB.count)) >= 0.6
   }
 
   static func words(_ text: String) -> Set<String> {
-    let stop: Set<String> = ["re", "fw", "fwd", "the", "a", "an", "in", "on", "of", "de", "het", "een", "van", "op", "and", "en"]
-    return Set(text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count > 1 && !stop.contains($0) })
+    Set(text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count > 1 && !stopWords.contains($0) })
   }
+
+  private static let stopWords: Set<String> = ["re", "fw", "fwd", "the", "a", "an", "in", "on", "of", "de", "het", "een", "van", "op", "and", "en"]
 }

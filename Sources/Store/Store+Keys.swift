@@ -27,23 +27,28 @@ extension Store {
   @discardableResult
   public func recordReporterKey(_ fingerprint: String, address: String, source: ReporterKey.Source,
                                 at now: Date = Date()) async throws(StoreError) -> [String] {
+    try await writeCases { db in try Store.recordReporterKey(db, fingerprint, address: address, source: source, at: now) }
+  }
+
+  /// `recordReporterKey` inside a transaction that is already open (`openCase` records the
+  /// key that signed a new report together with its case).
+  static func recordReporterKey(_ db: Database, _ fingerprint: String, address: String, source: ReporterKey.Source,
+                                at now: Date) throws -> [String] {
     let address = address.lowercased()
-    return try await writeCases { db in
-      let others = try String.fetchAll(db, cached: "SELECT fingerprint FROM reporter_key WHERE address = ? AND fingerprint != ?",
-                                       arguments: [address, fingerprint])
-      try db.execute(cached: """
-        INSERT INTO reporter_key (fingerprint, address, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (fingerprint, address) DO UPDATE SET last_seen = excluded.last_seen
-        """, arguments: [fingerprint, address, source.rawValue, now, now])
-      if !others.isEmpty && db.changesCount > 0 {
-        let known = try Bool.fetchOne(db, cached: "SELECT 1 FROM key_event WHERE action = 'conflict' AND fingerprint = ?", arguments: [fingerprint]) ?? false
-        if !known {
-          try db.execute(cached: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, 'gateway', 'conflict', ?, ?)",
-                         arguments: [now, fingerprint, "\(address) already has key \(others.joined(separator: ", ")); the new key (from \(source.rawValue)) is not used to encrypt until an admin decides"])
-        }
+    let others = try String.fetchAll(db, cached: "SELECT fingerprint FROM reporter_key WHERE address = ? AND fingerprint != ?",
+                                     arguments: [address, fingerprint])
+    try db.execute(cached: """
+      INSERT INTO reporter_key (fingerprint, address, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (fingerprint, address) DO UPDATE SET last_seen = excluded.last_seen
+      """, arguments: [fingerprint, address, source.rawValue, now, now])
+    if !others.isEmpty && db.changesCount > 0 {
+      let known = try Bool.fetchOne(db, cached: "SELECT 1 FROM key_event WHERE action = 'conflict' AND fingerprint = ?", arguments: [fingerprint]) ?? false
+      if !known {
+        try db.execute(cached: "INSERT INTO key_event (at, actor, action, fingerprint, detail) VALUES (?, 'gateway', 'conflict', ?, ?)",
+                       arguments: [now, fingerprint, "\(address) already has key \(others.joined(separator: ", ")); the new key (from \(source.rawValue)) is not used to encrypt until an admin decides"])
       }
-      return others
     }
+    return others
   }
 
   /// Marks a reporter key as seen (a valid signature by it arrived).

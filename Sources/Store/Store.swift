@@ -146,11 +146,41 @@ public final class Store: Sendable {
   /// transaction with its audit event. Returns the existing case if there is one.
   public func createCase(rawMailID: Int64, report: Report, verdict: Verdict, timeline: Timeline,
                          severity: Severity?, details: CaseDetails = CaseDetails()) async throws(StoreError) -> Case {
+    try await openCase(rawMailID: rawMailID, report: report, verdict: verdict, timeline: timeline, severity: severity,
+                       details: details).case
+  }
+
+  /// The key whose valid signature is on a new report, recorded for the reporter's address.
+  public struct SignerKey: Sendable, Equatable {
+    public let fingerprint: String
+    public let source: ReporterKey.Source
+    public init(fingerprint: String, source: ReporterKey.Source) {
+      self.fingerprint = fingerprint
+      self.source = source
+    }
+  }
+
+  /// A case as `openCase` left it.
+  public struct OpenedCase: Sendable {
+    public let `case`: Case
+    /// Other keys already known for the reporter's address when `signerKey` was recorded:
+    /// a conflict an admin must look at. Empty when there are none, and for a case that
+    /// existed already.
+    public let otherReporterKeys: [String]
+  }
+
+  /// `createCase` that also looks for a possible duplicate among the reporter's open cases
+  /// and records the key that signed the report, all in the case's one transaction: the
+  /// pass commits one case after the other, and each step of its own would wait its turn
+  /// for the database again.
+  public func openCase(rawMailID: Int64, report: Report, verdict: Verdict, timeline: Timeline, severity: Severity?,
+                       details: CaseDetails = CaseDetails(), signerKey: SignerKey? = nil) async throws(StoreError) -> OpenedCase {
     let keepText = keepsReportText
     return try await write { db in
       if let existing = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
-        return try Self.caseRecord(existing).case
+        return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [])
       }
+      let duplicate = try Self.possibleDuplicate(db, reporterAddress: report.reporterAddress, assets: details.assets, title: report.subject)
       let year = TimelinePolicy.year(of: report.receivedAt)
       let number = (try Int.fetchOne(db, cached: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
       let id = CaseID(year: year, number: number)
@@ -164,7 +194,7 @@ public final class Store: Sendable {
       made.cveIDs = details.cveIDs
       made.cvssVectors = details.cvssVectors
       made.language = details.language
-      made.possibleDuplicateOf = details.possibleDuplicateOf
+      made.possibleDuplicateOf = duplicate
       try db.execute(cached: """
         INSERT INTO case_file (id, year, number, raw_mail_id, state, title, severity, reporter_address, reporter_name,
           reporter_fingerprint, message_id, received_at, triage_due, fix_due, disclosure_proposed, verdict, attachments, report_text)
@@ -180,14 +210,17 @@ public final class Store: Sendable {
         WHERE id = ?
         """, arguments: [try Self.json(details.assets), details.scope.rawValue, try Self.json(details.cweIDs),
                          try Self.json(details.cveIDs), try Self.json(details.cvssVectors), keepText ? details.fieldsJSON : nil,
-                         details.language, details.possibleDuplicateOf?.description, id.description])
+                         details.language, duplicate?.description, id.description])
       if let messageID = report.messageID {
         try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, id.description])
       }
       try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
                      detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
-      return made
+      let others = try signerKey.map {
+        try Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date())
+      }
+      return OpenedCase(case: made, otherReporterKeys: others ?? [])
     }
   }
 

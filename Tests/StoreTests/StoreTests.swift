@@ -111,7 +111,7 @@ import Testing
     let store = try Store()
     let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: Date(), severity: nil)
     func open(_ n: UInt8, from address: String, title: String, assets: [String]) async throws -> Case {
-      let raw = try await store.storeRawMail([n], sha256: "h\(n)", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+      let (raw, _) = try await store.storeRawMail([n], sha256: "h\(n)", messageID: nil, receivedAt: Date(), imapUID: nil)
       let report = Report(reporterAddress: address, subject: title, text: "t", messageID: nil, receivedAt: Date())
       return try await store.createCase(rawMailID: raw.id, report: report, verdict: Verdict(encryption: .full, signature: .none),
                                         timeline: timeline, severity: nil, details: CaseDetails(assets: assets))
@@ -130,6 +130,42 @@ import Testing
     _ = try await store.update(earlier.id, Store.CaseUpdate(state: .rejected), actor: "test")
     #expect(try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: asset,
                                               title: "SQL injection in login form") == nil)
+  }
+
+  /// Opening a case looks for a possible duplicate and records the signer's key in the
+  /// case's own transaction; a second key for the address comes back as a conflict, once.
+  @Test func openingACaseFlagsDuplicatesAndRecordsTheSignersKey() async throws {
+    let store = try Store()
+    let timeline = TimelinePolicy.ncscDefault.propose(receivedAt: Date(), severity: nil)
+    func open(_ n: UInt8, title: String, key: String) async throws -> Store.OpenedCase {
+      let raw = try await store.storeRawMail([n], sha256: "k\(n)", messageID: nil, receivedAt: Date(), imapUID: nil).mail
+      let report = Report(reporterAddress: "Rita@Reporter.example", subject: title, text: "t", messageID: nil, receivedAt: Date())
+      return try await store.openCase(rawMailID: raw.id, report: report, verdict: Verdict(encryption: .full, signature: .none),
+                                      timeline: timeline, severity: nil, details: CaseDetails(assets: ["https://app.example.org/login"]),
+                                      signerKey: Store.SignerKey(fingerprint: key, source: .attachment))
+    }
+    let first = try await open(1, title: "SQL injection in login form", key: "AAAA")
+    #expect(first.case.possibleDuplicateOf == nil)
+    #expect(first.otherReporterKeys.isEmpty)
+    let second = try await open(2, title: "SQL injection in the login form", key: "AAAA")
+    #expect(second.case.possibleDuplicateOf == first.case.id)
+    #expect(try await store.caseRecord(second.case.id)?.case.possibleDuplicateOf == first.case.id)
+    #expect(second.otherReporterKeys.isEmpty)
+    let third = try await open(3, title: "Weak TLS ciphers", key: "BBBB")
+    #expect(third.case.possibleDuplicateOf == nil)
+    #expect(third.otherReporterKeys == ["AAAA"])
+    let keys = try await store.reporterKeys()
+    #expect(keys.map(\.fingerprint).sorted() == ["AAAA", "BBBB"])
+    #expect(keys.allSatisfy { $0.address == "rita@reporter.example" && $0.source == .attachment })
+    #expect(try await store.keyEvents().filter { $0.action == "conflict" }.map(\.fingerprint) == ["BBBB"])
+    // After a restart the same mail finds its case; nothing is recorded twice.
+    let thirdRaw = try #require(try await store.caseRecord(third.case.id)).rawMailID
+    let again = try await store.openCase(rawMailID: thirdRaw, report: Report(
+      reporterAddress: "rita@reporter.example", subject: "x", text: "t", messageID: nil, receivedAt: Date()),
+      verdict: Verdict(encryption: .full, signature: .none), timeline: timeline, severity: nil, signerKey: Store.SignerKey(fingerprint: "CCCC", source: .admin))
+    #expect(again.case.id == third.case.id)
+    #expect(again.otherReporterKeys.isEmpty)
+    #expect(try await store.reporterKeys().count == 2)
   }
 
   /// Before mails leave the inbox the gateway makes its commits durable: they are then in
