@@ -67,8 +67,9 @@ let package = Package(
     .testTarget(name: "CasesTests", dependencies: ["Cases"], swiftSettings: strict),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Cases", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+    // The fixtures are read from the source tree by path, not bundled.
     .testTarget(name: "IntegrationTests", dependencies: [
       "Gateway", "Store", "Transport", "MIME", "OpenPGP", "MeldpuntTesting", .product(name: "Logging", package: "swift-log"),
-    ], swiftSettings: strict),
+    ], exclude: ["Fixtures"], swiftSettings: strict),
   ]
 )
