@@ -5,7 +5,8 @@ Started by `SMTPSink` in Sources/MeldpuntTesting. It listens on one address,
 accepts every message (optionally after STARTTLS and AUTH), and stores each as
 
     NNNNNN.eml   the DATA bytes exactly as received (CRLF, dot-unstuffed)
-    NNNNNN.json  {"mail_from": ..., "rcpt_tos": [...], "auth_user": ..., "tls": ...}
+    NNNNNN.json  {"mail_from": ..., "rcpt_tos": [...], "auth_user": ..., "tls": ...,
+                  "client_port": ...}  (the client's port: one per connection)
 
 Both are written to a dot-prefixed temporary name and renamed, the .eml
 first, so a reader that sees NNNNNN.json can always read NNNNNN.eml.
@@ -88,6 +89,7 @@ class Store:
             "rcpt_tos": list(envelope.rcpt_tos),
             "auth_user": auth_user,
             "tls": session.ssl is not None or IMPLICIT_TLS[0],
+            "client_port": session.peer[1] if isinstance(session.peer, tuple) else None,
         }
         self._write(stem + ".eml", envelope.original_content)
         self._write(stem + ".json", json.dumps(envelope_json).encode("utf-8"))

@@ -39,7 +39,9 @@ public final class Gateway: Sendable {
   public let configuration: GatewayConfiguration
   public let store: Store
   let mailbox: IMAPMailbox
-  let smtp: SMTPSender
+  /// Connections to the mail server: a pass sends acknowledgements over all of them
+  /// (`startSending`); everything else goes over the first.
+  let smtpLanes: [SMTPSender]
   let engine: OpenPGPEngine
   let reader: ReportReader
   let signer: String
@@ -68,7 +70,7 @@ public final class Gateway: Sendable {
     self.signer = signer
     self.logger = logger
     mailbox = IMAPMailbox(endpoint: configuration.imap, logger: logger)
-    smtp = SMTPSender(endpoint: configuration.smtp, logger: logger)
+    smtpLanes = (0..<Self.sendingLanes).map { _ in SMTPSender(endpoint: configuration.smtp, logger: logger) }
     reader = ReportReader(engine: engine, limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes,
                           acceptPlaintext: configuration.acceptPlaintext)
   }
@@ -167,9 +169,10 @@ public final class Gateway: Sendable {
       }
     }
     readAhead()
-    // Acknowledgements are sent by tasks of their own, in order: each starts when the one
-    // before it is done, and the loop goes on committing cases meanwhile (it waits only when
-    // `sendsOutstanding` of them are still running: a slow mail server). Mails are filed
+    // Acknowledgements are sent by tasks of their own, over `sendingLanes` connections: each
+    // starts when the one before it on its connection is done, and the loop goes on committing
+    // cases meanwhile (it waits only when `sendsOutstanding` of them are still running: a slow
+    // mail server). Mails are filed
     // together once their acknowledgements are out: one UID MOVE for up to `movesPerCommand`.
     pendingMoves.collect(true)
     pendingDeliveries.collect(true)
@@ -178,6 +181,15 @@ public final class Gateway: Sendable {
       pendingDeliveries.collect(false)
     }
     var sending: [Task<[DeliveryResult], Never>] = []
+    var sendsStarted = 0
+    // Each sending task follows the one `sendingLanes` places before it, on the same connection.
+    func send() {
+      let lane = sendsStarted % Self.sendingLanes
+      let previous = sending.count >= Self.sendingLanes ? sending[sending.count - Self.sendingLanes] : nil
+      guard let next = startSending(after: previous, lane: lane) else { return }
+      sending.append(next)
+      sendsStarted += 1
+    }
     var digests: Set<String> = []
     var acknowledging: [Task<Acknowledged, Never>] = []
     var acknowledged: [Acknowledged] = []
@@ -211,7 +223,7 @@ public final class Gateway: Sendable {
         stop = unfinished(error, uid: entry.uid, &summary)
       }
       if count(&summary) || stop { break }
-      if let next = startSending(after: sending.last) { sending.append(next) }
+      send()
       while sending.count > Self.sendsOutstanding { record(await sending.removeFirst().value, &summary) }
       if pendingMoves.count >= Self.movesPerCommand, !(await flushMoves(&summary)) { break }
     }
@@ -219,7 +231,7 @@ public final class Gateway: Sendable {
     _ = count(&summary)
     // A look-ahead that is no longer wanted still finishes its own (idempotent) steps.
     for (task, _) in ahead { _ = await task.value }
-    if let next = startSending(after: sending.last) { sending.append(next) }
+    send()
     for task in sending { record(await task.value, &summary) }
     _ = await flushMoves(&summary)
   }
@@ -271,16 +283,17 @@ public final class Gateway: Sendable {
     let sent: Bool
   }
 
-  /// Sends the acknowledgements queued so far, in order, once `previous` has sent its own,
-  /// and files each mail whose acknowledgement went out. Nil when nothing is queued.
-  private func startSending(after previous: Task<[DeliveryResult], Never>?) -> Task<[DeliveryResult], Never>? {
+  /// Sends the acknowledgements queued so far, in order, over connection `lane` once
+  /// `previous` (the task before on that lane) is done, and files each mail whose
+  /// acknowledgement went out. Nil when nothing is queued.
+  private func startSending(after previous: Task<[DeliveryResult], Never>?, lane: Int) -> Task<[DeliveryResult], Never>? {
     let deliveries = pendingDeliveries.take()
     guard !deliveries.isEmpty else { return nil }
     return Task {
       _ = await previous?.value
       var results: [DeliveryResult] = []
       for delivery in deliveries {
-        let sent = await deliver(delivery.entry, log: delivery.log)
+        let sent = await deliver(delivery.entry, log: delivery.log, lane: lane)
         // Copies of the same mail that came by meanwhile are filed with it.
         let filings = [delivery.filing] + pendingDeliveries.completed(delivery.entry.id, sent: sent)
         if sent { for filing in filings { _ = pendingMoves.add(filing) } }
@@ -311,6 +324,11 @@ public final class Gateway: Sendable {
   /// was queued since the one before; sending waited for every mail's SMTP round trips (the
   /// receiving server answers DATA after its own disk write) and stalled the pass.
   static let sendsOutstanding = 4
+
+  /// How many connections to the mail server a pass sends acknowledgements over. Each
+  /// message waits for the server's round trips (MAIL, RCPT, DATA, and the server's own
+  /// disk write before it answers); over one connection that bounded the pass.
+  static let sendingLanes = 2
 
   /// How many filed mails one `UID MOVE` carries at most.
   static let movesPerCommand = 25
@@ -570,14 +588,14 @@ public final class Gateway: Sendable {
                                        replyTo: made.messageID)
   }
 
-  /// Sends one outbox entry and records the result. Returns whether it went out.
-  func deliver(_ entry: OutboxEntry, log: Logger) async -> Bool {
+  /// Sends one outbox entry (over connection `lane`) and records the result. Returns whether it went out.
+  func deliver(_ entry: OutboxEntry, log: Logger, lane: Int = 0) async -> Bool {
     do {
       let sendStart = ContinuousClock.now
       if entry.kind == .webhook {
         try await postWebhook(entry)
       } else {
-        try await smtp.send(entry.message, from: configuration.address, to: [entry.recipient])
+        try await smtpLanes[lane].send(entry.message, from: configuration.address, to: [entry.recipient])
       }
       clock.add(.send, since: sendStart)
       FaultPoint.hit(.afterSend)

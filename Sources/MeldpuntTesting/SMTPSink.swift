@@ -33,6 +33,8 @@ public final class SMTPSink: Sendable {
     public let authenticatedUser: String?
     /// Whether the message arrived after STARTTLS.
     public let tls: Bool
+    /// The client's port: messages with the same port came over the same connection.
+    public let clientPort: Int?
 
     /// `data` decoded as UTF-8.
     public var text: String { String(decoding: data, as: UTF8.self) }
@@ -44,12 +46,14 @@ public final class SMTPSink: Sendable {
     let recipients: [String]
     let authenticatedUser: String?
     let tls: Bool
+    let clientPort: Int?
 
     enum CodingKeys: String, CodingKey {
       case mailFrom = "mail_from"
       case recipients = "rcpt_tos"
       case authenticatedUser = "auth_user"
       case tls
+      case clientPort = "client_port"
     }
   }
 
@@ -167,7 +171,7 @@ public final class SMTPSink: Sendable {
         mailFrom: envelope.mailFrom, recipients: envelope.recipients,
         data: try Files.read("\(mailDirectory)/\(stem).eml"),
         authenticatedUser: envelope.authenticatedUser,
-        tls: envelope.tls)
+        tls: envelope.tls, clientPort: envelope.clientPort)
     }
   }
 

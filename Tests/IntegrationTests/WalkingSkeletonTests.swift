@@ -67,6 +67,31 @@ struct WalkingSkeletonTests {
     #expect(try environment.dovecot.messages(in: "Processed").count == 1)
   }
 
+  @Test("Six reports in one pass: one case and one acknowledgement each, sent over both of the pass's SMTP connections")
+  func severalReportsInOnePass() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let reporter = try environment.addReporter(name: "Rita Reporter", email: "rita@reporter.example")
+    let addresses = (1...6).map { "reporter\($0)@reporter.example" }
+    for (index, address) in addresses.enumerated() {
+      try environment.dovecot.append(try ReportMail.pgpMIMEEncrypted(
+        from: address, to: TestEnvironment.gatewayAddress, subject: "Report \(index + 1)", body: "Finding \(index + 1). \(Self.canary)\n",
+        messageID: "<several-\(index)@reporter.example>", recipientKey: environment.gatewayFingerprint,
+        signer: reporter, home: environment.reporterHome))
+    }
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
+    let run = try gateway.run(["process", "--once"])
+    #expect(run.status == 0, "meldpunt process failed: \(run.stderr)")
+    #expect(try Self.caseList(gateway).count == 6)
+    let received = try environment.smtp.waitForMessages(count: 6, timeout: 10)
+    #expect(received.count == 6)
+    #expect(received.flatMap(\.recipients).sorted() == addresses)
+    // Acknowledgements of different cases go out over two connections at once (Gateway.sendingLanes).
+    #expect(Set(received.compactMap(\.clientPort)).count == 2)
+    #expect(try environment.dovecot.messages(in: "INBOX").isEmpty)
+    #expect(try environment.dovecot.messages(in: "Processed").count == 6)
+  }
+
   @Test("A reporter whose key the gateway does not know gets a PGP/MIME-signed acknowledgement that gpg --verify accepts")
   func signedOnlyAcknowledgement() throws {
     let environment = try TestEnvironment.start()
