@@ -124,7 +124,8 @@ public final class RunningGateway: @unchecked Sendable {
   /// Starts any program in the background with all signals unblocked (so `stop()` works from tests).
   public init(binary: String, arguments: [String], environment: [String: String], logFile: String) throws {
     self.logFile = logFile
-    FileManager.default.createFile(atPath: logFile, contents: nil)
+    // A file that cannot be created makes the next line throw with the path.
+    _ = FileManager.default.createFile(atPath: logFile, contents: nil)
     let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
     defer { try? log.close() }
     process = Process()

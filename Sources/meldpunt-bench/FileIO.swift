@@ -32,6 +32,18 @@ enum FileIO {
     return [UInt8](data)
   }
 
+  /// How many names in a directory do not start with a dot (0 if it does not exist yet),
+  /// without making a String of each: the bench counts a mailbox of thousands every 100 ms.
+  static func count(_ directory: String) -> Int {
+    guard let handle = opendir(directory) else { return 0 }
+    defer { closedir(handle) }
+    var count = 0
+    while let entry = readdir(handle) {
+      if entry.pointee.d_name.0 != CChar(UInt8(ascii: ".")) { count += 1 }
+    }
+    return count
+  }
+
   /// Names in a directory that do not start with a dot; none if it does not exist (yet).
   static func entries(_ directory: String) -> [String] {
     guard let handle = opendir(directory) else { return [] }

@@ -60,6 +60,6 @@ struct MaildirDelivery: Sendable {
   /// Files in a folder's `cur/` and `new/`: how many mails the gateway has moved there.
   func filesOnDisk(_ mailbox: String) -> Int {
     let path = dovecot.maildirPath(for: mailbox)
-    return FileIO.entries("\(path)/cur").count + FileIO.entries("\(path)/new").count
+    return FileIO.count("\(path)/cur") + FileIO.count("\(path)/new")
   }
 }

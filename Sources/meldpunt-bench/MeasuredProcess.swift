@@ -60,19 +60,25 @@ struct MeasuredRun: Sendable {
     var tick = 0
     var hostPeaks: [pid_t: Int] = [:]
     var hostTicks: [pid_t: Int] = [:]
+    var hostFiles: [pid_t: (status: ProcFile?, stat: ProcFile?)] = [:]
+    let statusFile = ProcFile("/proc/\(pid)/status")
     while true {
       let reaped = wait4(pid, &status, WNOHANG, &usage)
       if reaped == pid { break }
       if reaped < 0 && errno != EINTR {
         throw BenchError("wait4 for \(label) failed: \(String(cString: strerror(errno)))")
       }
-      if let memory = readMemory(pid) {
+      if let memory = statusFile?.memory() {
         peak = max(peak, memory.highWater)
         if let progress, tick % progressEvery == 0 { lastProgress = progress() }
-        if tick % progressEvery == 0 { for host in hosts(of: pid) where hostPeaks[host] == nil { hostPeaks[host] = 0 } }
-        for host in hostPeaks.keys {
-          if let memory = readMemory(host) { hostPeaks[host] = max(hostPeaks[host] ?? 0, memory.highWater) }
-          if let ticks = readCPUTicks(host) { hostTicks[host] = ticks }
+        if tick % progressEvery == 0 {
+          for host in hosts(of: pid) where hostFiles[host] == nil {
+            hostFiles[host] = (ProcFile("/proc/\(host)/status"), ProcFile("/proc/\(host)/stat"))
+          }
+        }
+        for (host, files) in hostFiles {
+          if let memory = files.status?.memory() { hostPeaks[host] = max(hostPeaks[host] ?? 0, memory.highWater) }
+          if let ticks = files.stat?.cpuTicks() { hostTicks[host] = ticks }
         }
         samples.append(Sample(milliseconds: Clock.milliseconds(since: start), highWaterKB: memory.highWater,
                               residentKB: memory.resident, progress: lastProgress))
@@ -108,26 +114,6 @@ struct MeasuredRun: Sendable {
 
   private static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 
-  /// utime + stime of a running process, in clock ticks (fields 14 and 15 of /proc/PID/stat,
-  /// counted after the command name, which may hold spaces).
-  static func readCPUTicks(_ pid: pid_t) -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = text.lastIndex(of: ")") else { return nil }
-    let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-    return user + system
-  }
-
-  /// Peak and current resident size of a running process, in KiB; nil once it is a zombie.
-  static func readMemory(_ pid: pid_t) -> (highWater: Int, resident: Int)? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    var highWater: Int?
-    var resident: Int?
-    for line in text.split(separator: "\n") {
-      if line.hasPrefix("VmHWM:") { highWater = Int(line.dropFirst(6).filter(\.isNumber)) }
-      if line.hasPrefix("VmRSS:") { resident = Int(line.dropFirst(6).filter(\.isNumber)) }
-    }
-    guard let highWater, let resident else { return nil }
-    return (highWater, resident)
-  }
+  /// utime + stime of a running process, in clock ticks.
+  static func readCPUTicks(_ pid: pid_t) -> Int? { ProcFile("/proc/\(pid)/stat")?.cpuTicks() }
 }
