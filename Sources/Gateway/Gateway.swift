@@ -172,8 +172,8 @@ public final class Gateway: Sendable {
     // Acknowledgements are sent by tasks of their own, over `sendingLanes` connections: each
     // starts when the one before it on its connection is done, and the loop goes on committing
     // cases meanwhile (it waits only when `sendsOutstanding` of them are still running: a slow
-    // mail server). Mails are filed
-    // together once their acknowledgements are out: one UID MOVE for up to `movesPerCommand`.
+    // mail server). Mails are filed together once their acknowledgements are out: one UID
+    // MOVE for up to `movesPerCommand`.
     pendingMoves.collect(true)
     pendingDeliveries.collect(true)
     defer {
