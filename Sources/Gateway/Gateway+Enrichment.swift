@@ -3,8 +3,9 @@ import Foundation
 import Store
 
 extension Gateway {
-  /// What the report says beyond its verdict: assets, scope, ids, CVSS, language,
-  /// and whether it repeats an earlier case of the same reporter.
+  /// What the report says beyond its verdict: assets, scope, ids, CVSS, language.
+  /// (Whether it repeats an earlier case of the same reporter is looked up as the case
+  /// opens, in `Store.openCase`.)
   func details(for report: Report) -> (details: CaseDetails, severity: Severity?) {
     let fields = ReportParser.parse(report.text)
     var assets: [String] = []

@@ -180,7 +180,10 @@ public final class Store: Sendable {
       if let existing = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
         return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [])
       }
-      let duplicate = try Self.possibleDuplicate(db, reporterAddress: report.reporterAddress, assets: details.assets, title: report.subject)
+      // Both are hints for the team, as they were when each had its own transaction: a failed
+      // statement (an asset list an admin broke by hand, say) never stops the case from opening.
+      let duplicate = (try? Self.possibleDuplicate(db, reporterAddress: report.reporterAddress, assets: details.assets,
+                                                   title: report.subject)) ?? nil
       let year = TimelinePolicy.year(of: report.receivedAt)
       let number = (try Int.fetchOne(db, cached: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
       let id = CaseID(year: year, number: number)
@@ -217,8 +220,8 @@ public final class Store: Sendable {
       try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
                      detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
-      let others = try signerKey.map {
-        try Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date())
+      let others = signerKey.flatMap {
+        try? Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date())
       }
       return OpenedCase(case: made, otherReporterKeys: others ?? [])
     }

@@ -166,6 +166,14 @@ import Testing
     #expect(again.case.id == third.case.id)
     #expect(again.otherReporterKeys.isEmpty)
     #expect(try await store.reporterKeys().count == 2)
+    // The duplicate search is a hint: an asset list broken by hand does not stop a case from opening.
+    try await store.writerForExtensions.write { db in try db.execute(sql: "UPDATE case_file SET assets = '[not json'") }
+    await #expect(throws: StoreError.self) {
+      try await store.possibleDuplicate(reporterAddress: "rita@reporter.example", assets: ["x"], title: "Weak TLS ciphers")
+    }
+    let fourth = try await open(4, title: "Weak TLS ciphers", key: "BBBB")
+    #expect(fourth.case.possibleDuplicateOf == nil)
+    #expect(try await store.caseRecord(fourth.case.id) != nil)
   }
 
   /// Before mails leave the inbox the gateway makes its commits durable: they are then in
