@@ -73,13 +73,18 @@ public struct Acknowledgement: Sendable, Equatable {
     values["case"] = caseID.description
     values["received"] = ReporterWords.timestamp(timeline.receivedAt, facts.timeZone)
     values["encryption"] = ReporterWords.encryption(verdict.encryption, p)
-    values["signature"] = ReporterWords.signature(verdict.signature, p)
+    // Only what the sender could know (issue 18, point 7): the signer, the scope verdict and
+    // the dates that follow from the severity are told only to the report's verified author.
+    let tell = verdict.mayTellSender
+    values["signature"] = tell ? ReporterWords.signature(verdict.signature, p) : ReporterWords.untoldSignature(verdict.signature, p)
     values["plaintext"] = verdict.flags.contains(.plaintextReport) ? "yes" : ""
-    values["scope"] = p["scope.\(scope.rawValue)"]
+    values["scope"] = p["scope.\(tell ? scope.rawValue : ScopeVerdict.unknown.rawValue)"]
     values["acknowledgeDue"] = ReporterWords.day(timeline.acknowledgeDue, facts.timeZone)
     values["triageDue"] = ReporterWords.day(timeline.triageDue, facts.timeZone)
     values["fixDue"] = ReporterWords.day(timeline.fixDue, facts.timeZone)
     values["disclosure"] = ReporterWords.day(timeline.proposedDisclosure, facts.timeZone)
+    var receipt = receipt
+    if !tell { receipt.signerFingerprint = nil }
     values["receipt"] = ReporterWords.receipt(caseID: caseID, receipt, p, facts.timeZone)
     (subject, body) = texts.acknowledgement.render(values)
   }
@@ -113,6 +118,17 @@ public struct Acknowledgement: Sendable, Equatable {
   }
 
   /// The covering text of an agreement update.
+  /// The signed answer to a reply whose keywords were not applied: which, and why, and how
+  /// to send them so they count (issue 18, point 3). It names no key and quotes nothing.
+  public static func keywordsNotApplied(caseID: CaseID, refused: [(keyword: String, reason: KeywordRefusal)], texts: MailTexts,
+                                        facts: SenderFacts) -> Acknowledgement {
+    let p = texts.phrases
+    var lines = [p["refused.intro", ["case": caseID.description]], ""]
+    for (keyword, reason) in refused { lines.append("- \(keyword): \(p["refused.\(reason.rawValue)"])") }
+    lines += ["", p["refused.howto"], "", "-- ", p["refused.signature", ["organisation": facts.organisation]]]
+    return Acknowledgement(subject: p["refused.subject", ["case": caseID.description]], body: lines.joined(separator: "\n") + "\n")
+  }
+
   public static func agreementChanged(caseID: CaseID, changes: [AgreementChange], texts: MailTexts, facts: SenderFacts) -> Acknowledgement {
     var values = ReporterWords.common(facts: facts, phrases: texts.phrases)
     values["case"] = caseID.description
@@ -148,6 +164,12 @@ enum ReporterWords {
     }
   }
 
+  /// A signature described without naming its key: for a mail whose valid signer is not its sender.
+  static func untoldSignature(_ signature: SignatureVerdict, _ p: Phrasebook) -> String {
+    if case .valid = signature { return p["signature.notYours"] }
+    return self.signature(signature, p)
+  }
+
   static func receipt(caseID: CaseID, _ receipt: Acknowledgement.Receipt, _ p: Phrasebook, _ zone: TimeZone) -> String {
     var lines = ["\(p["receipt.title"]):",
                  "  \(p["receipt.case"]): \(caseID)",
@@ -168,4 +190,18 @@ enum ReporterWords {
   static func day(_ date: Date, _ zone: TimeZone) -> String {
     UTCDate.day(date, in: zone)
   }
+}
+
+/// Why a keyword in a reporter's reply was not applied (issue 18, point 5).
+public enum KeywordRefusal: String, Sendable, Codable, Equatable, CaseIterable {
+  /// The reply had no valid signature.
+  case unsigned
+  /// Signed, but not by the key pinned to the case.
+  case otherKey
+  /// The case has no pinned key yet: the first report's signer key is not known.
+  case noPinnedKey
+  /// The keyword stood outside the signed part.
+  case outsideSignedPart
+  /// The mail holds unsigned or hidden text beside its signed part, or its signer is not its sender.
+  case mixedMessage
 }

@@ -31,6 +31,13 @@ public struct Case: Sendable, Equatable {
   public var possibleDuplicateOf: CaseID?
   /// "en" or "nl": the language to write to the reporter in.
   public var language: String?
+  /// The key (fingerprint or key ID) that signed the first report while the gateway did not
+  /// have it: when that very key arrives, the original is verified again and the key pinned.
+  public var awaitedSigner: String?
+  /// A case the mail claimed to continue although its sender is not that case's reporter.
+  public var claimedCaseID: CaseID?
+  /// An earlier case whose encrypted message this mail carries again (re-sent ciphertext).
+  public var copyOf: CaseID?
 
   public init(id: CaseID, state: CaseState = .new, title: String, severity: Severity? = nil, reporterAddress: String,
               reporterName: String? = nil, reporterFingerprint: String? = nil, timeline: Timeline,

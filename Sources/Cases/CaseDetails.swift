@@ -37,6 +37,10 @@ public struct FollowUp: Sendable, Equatable {
   /// Signed by a key other than the one pinned to the case.
   public let possibleImpersonation: Bool
   public let text: String?
+  /// The From address it came with.
+  public var sender: String? = nil
+  /// Keywords that were not applied, each with the reason ("ACCEPT: not inside the signed part").
+  public var refusedKeywords: [String] = []
 
   public init(id: Int64, caseID: CaseID, rawMailID: Int64, receivedAt: Date, verdict: Verdict, signer: String?,
               keywords: [String], applied: Bool, possibleImpersonation: Bool, text: String?) {

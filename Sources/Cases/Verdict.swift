@@ -22,6 +22,26 @@ public struct Verdict: Sendable, Equatable {
   }
 }
 
+extension Verdict {
+  /// Whether the mail's valid signature speaks for its sender: by a key whose user ID carries
+  /// the From address and that is not another key than the one pinned to that address. Only
+  /// then is a key pinned, a keyword applied, or the signer named to the sender (issue 18).
+  public var speaksForSender: Bool {
+    guard case .valid(_, _, true) = signature else { return false }
+    return !flags.contains(.signerNotPinnedKey) && !flags.contains(.signerDiffersFromSender)
+  }
+
+  /// Whether a reply may say what the gateway made of the report (signer, scope, dates that
+  /// depend on its severity): the sender is its verified author, or nothing in it was
+  /// encrypted or validly signed, so it holds nothing the sender could not have read.
+  public var mayTellSender: Bool {
+    if speaksForSender { return true }
+    if case .valid = signature { return false }
+    if case .none = encryption { return true }
+    return false
+  }
+}
+
 /// Why an encrypted message could not be read.
 public enum DecryptionFailureReason: String, Sendable, Codable, Equatable, CaseIterable {
   case noSecretKey, noIntegrityProtection, integrityFailure, corrupt
@@ -108,6 +128,14 @@ public enum VerdictFlag: String, Sendable, Codable, CaseIterable, Comparable {
   case weakAlgorithm
   case repairedMangledMIME
   case plaintextReport
+  /// The mail carried secret key material: none of its keys was imported (issue 18).
+  case secretKeyAttached
+  /// Signed with a valid signature by a key for the From address, but the gateway holds
+  /// another key for that address (pinned): the signer is not the known key.
+  case signerNotPinnedKey
+  /// The From address looks like another one (mixed scripts, confusable characters, Unicode
+  /// where the known address is ASCII).
+  case lookalikeAddress
 
   public static func < (a: VerdictFlag, b: VerdictFlag) -> Bool { a.rawValue < b.rawValue }
 }

@@ -16,7 +16,7 @@ public struct CaseExport: Encodable, Sendable {
   struct Score: Encodable { let version: String; let vector: String; let baseScore: Double?; let severity: String? }
   struct FollowUpEntry: Encodable {
     let receivedAt: String; let signature: String; let signerFingerprint: String?; let keywords: [String]; let applied: Bool
-    let possibleImpersonation: Bool
+    let possibleImpersonation: Bool; let sender: String?; let refusedKeywords: [String]
   }
   struct Event: Encodable { let at: String; let actor: String; let action: String; let detail: String }
   struct Change: Encodable { let at: String; let by: String; let field: String; let from: String?; let to: String? }
@@ -40,6 +40,9 @@ public struct CaseExport: Encodable, Sendable {
   let verdict: Verdict
   let attachments: [Attachment]
   let possibleDuplicateOf: String?
+  let claimsCase: String?
+  let copyOf: String?
+  let awaitedSignerKey: String?
   let followUps: [FollowUpEntry]
   let agreementChanges: [Change]
   let notes: [Note]
@@ -74,9 +77,13 @@ public struct CaseExport: Encodable, Sendable {
     verdict = c.verdict
     attachments = c.attachments
     possibleDuplicateOf = c.possibleDuplicateOf?.description
+    claimsCase = c.claimedCaseID?.description
+    copyOf = c.copyOf?.description
+    awaitedSignerKey = c.awaitedSigner?.uppercased()
     self.followUps = followUps.map {
       FollowUpEntry(receivedAt: iso($0.receivedAt), signature: $0.verdict.signature.name, signerFingerprint: $0.signer,
-                    keywords: $0.keywords, applied: $0.applied, possibleImpersonation: $0.possibleImpersonation)
+                    keywords: $0.keywords, applied: $0.applied, possibleImpersonation: $0.possibleImpersonation,
+                    sender: $0.sender, refusedKeywords: $0.refusedKeywords)
     }
     agreementChanges = changes.map { Change(at: iso($0.at), by: $0.source, field: $0.change.field.rawValue, from: $0.change.from, to: $0.change.to) }
     self.notes = notes.map { Note(at: iso($0.at), actor: $0.actor, text: $0.text) }

@@ -51,10 +51,11 @@ public struct Doctor: Sendable {
     // The gateway key: present, can sign, the passphrase works, not about to expire.
     let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
     do {
-      let signer = try await Gateway.resolveSigner(configuration, engine: engine)
+      let store = try Gateway.existingStore(configuration)
+      let signer = try await Gateway.resolveSigner(configuration, engine: engine, store: store)
       _ = try await engine.signDetached(Array("meldpunt doctor".utf8), signer: signer)
       add(.ok, "gateway key", "\(signer) signs for \(configuration.address).")
-      for key in try await engine.keys(matching: configuration.address, secret: true) where !key.revoked {
+      for key in try await Gateway.gatewayKeys(configuration, engine: engine, store: store) where !key.revoked {
         guard let expires = key.expiresAt else { continue }
         let days = Int(expires.timeIntervalSinceNow / 86_400)
         if days < 0 { add(.warning, "gateway key", "Key \(key.fingerprint.hex) expired on \(UTCDate.day(expires)).") }

@@ -6,63 +6,160 @@ import Store
 
 /// Mail about an existing case: threading, keyword agreement, impersonation checks.
 ///
-/// Keywords change the agreement only when the follow-up is signed by the key
-/// pinned to the case (the first report's signer). Anything else is kept as a
-/// note for the team, and a different key signing mail about the case is
-/// flagged as a possible impersonation.
+/// A mail is added to a case only when it comes from the case's reporter or is signed by the
+/// key pinned to the case; any other mail that names a case opens a case of its own that says
+/// so. Keywords change the agreement only when they stand inside the part covered by a valid
+/// signature of the pinned key, in a mail with nothing unsigned beside it; every keyword that
+/// is not applied is told to the reporter and the team, with the reason (issue 18).
 extension Gateway {
-  /// The case a readable mail continues: its subject names the case id, or it
-  /// replies to (In-Reply-To/References) a mail of the case.
-  func followedCase(_ report: Report) async throws(GatewayError) -> Case? {
+  /// What a readable mail continues.
+  enum Thread: Sendable {
+    /// A new report.
+    case none
+    /// A follow-up of this case.
+    case follows(Case)
+    /// It names this case, but its sender is not the case's reporter.
+    case claims(CaseID)
+  }
+
+  /// The case a readable mail continues: its subject names the case id, or it replies to
+  /// (In-Reply-To/References) a mail of the case; and whether it may.
+  func thread(of report: Report, reading: Reading) async throws(GatewayError) -> Thread {
+    let target: Case?
     do {
       var id = CaseID.first(in: report.subject)
       if id == nil { id = try await store.caseID(forMessageIDs: report.references) }
-      guard let id else { return nil }
-      return try await store.caseRecord(id)?.case
+      guard let id else { return .none }
+      target = try await store.caseRecord(id)?.case
     } catch { throw .store(error) }
+    guard let target else { return .none }
+    // An out-of-office or a bounce is never anyone's follow-up.
+    if ReplyPolicy.isAutomatic(reading.autoReplyHeaders) { return .claims(target.id) }
+    if report.reporterAddress.caseInsensitiveCompare(target.reporterAddress) == .orderedSame { return .follows(target) }
+    if case .valid(let signer, _, _) = reading.verdict.signature, let pinned = target.reporterFingerprint,
+       signer.caseInsensitiveCompare(pinned) == .orderedSame {
+      return .follows(target)
+    }
+    return .claims(target.id)
   }
 
   /// Records a follow-up on `target` and applies its keywords when they may be applied.
   func recordFollowUp(_ report: Report, reading: Reading, raw: RawMail, on target: Case, log: Logger) async throws(GatewayError) {
     var log = log
     log[metadataKey: "case.id"] = "\(target.id)"
+    var target = target
     let signer: String? = { if case .valid(let fpr, _, _) = reading.verdict.signature { return fpr }; return nil }()
-    let pinned = target.reporterFingerprint
-    let impersonation = signer != nil && pinned != nil && signer != pinned
-    let keywords = AgreementKeyword.find(in: report.text)
-    let mayApply = signer != nil && signer == pinned
-    var changes: [AgreementChange] = []
-    var refused: [AgreementKeyword] = []
-    var agreement = target.agreement ?? Agreement(fixDue: target.timeline.fixDue, disclosureDate: nil)
-    if mayApply && !keywords.isEmpty {
-      let limit = configuration.timeline
-      (changes, refused) = agreement.apply(keywords, at: raw.receivedAt) { limit.allowsFixDate($0, for: target.timeline) }
+    // The key the first report was signed with may come with this reply: verify the original
+    // again and pin it before judging the keywords.
+    if target.reporterFingerprint == nil, reading.verdict.speaksForSender, let signer, let awaited = target.awaitedSigner,
+       Fingerprint(awaited).matches(Fingerprint(signer)) {
+      target = await settleAwaitedSigner(target, fingerprint: signer, source: signerKey(reading)?.source ?? .attachment, log: log) ?? target
     }
+    let pinned = target.reporterFingerprint
+    let impersonation = signer != nil && pinned != nil && signer?.uppercased() != pinned?.uppercased()
+    let keywords = AgreementKeyword.find(in: report.text)
+    let signedKeywords = Set(AgreementKeyword.find(in: reading.signedText ?? "").map(\.description))
+    var allowed: [AgreementKeyword] = []
+    var refusedHere: [(keyword: String, reason: KeywordRefusal)] = []
+    for keyword in keywords {
+      if let reason = Self.refusal(of: keyword, signer: signer, pinned: pinned, verdict: reading.verdict, signedKeywords: signedKeywords) {
+        refusedHere.append((keyword.description, reason))
+      } else {
+        allowed.append(keyword)
+      }
+    }
+    var changes: [AgreementChange] = []
+    var beyondPolicy: [AgreementKeyword] = []
+    var agreement = target.agreement ?? Agreement(fixDue: target.timeline.fixDue, disclosureDate: nil)
+    if !allowed.isEmpty {
+      let limit = configuration.timeline
+      let timeline = target.timeline
+      (changes, beyondPolicy) = agreement.apply(allowed, at: raw.receivedAt) { limit.allowsFixDate($0, for: timeline) }
+    }
+    let refusedTexts = refusedHere.map { "\($0.keyword): \($0.reason.rawValue)" }
     do {
       if !changes.isEmpty {
         try await store.recordAgreement(caseID: target.id, agreement: agreement, changes: changes, source: "reporter",
                                         rawMailID: raw.id, at: raw.receivedAt)
       }
       try await store.addFollowUp(caseID: target.id, rawMailID: raw.id, receivedAt: raw.receivedAt, verdict: reading.verdict,
-                                  signer: signer, keywords: keywords.map(\.description), applied: mayApply && !keywords.isEmpty,
-                                  possibleImpersonation: impersonation, text: report.text, messageID: report.messageID)
+                                  signer: signer, keywords: keywords.map(\.description), applied: refusedHere.isEmpty && !keywords.isEmpty,
+                                  possibleImpersonation: impersonation, text: report.text, messageID: report.messageID,
+                                  sender: report.reporterAddress, refused: refusedTexts)
       if impersonation {
         try await store.addNote(caseID: target.id, actor: "gateway",
                                 text: "A follow-up was signed by \(signer ?? "?"), not by the key pinned to this case (\(pinned ?? "none")): possible impersonation. Its keywords were not applied.")
-      } else if !keywords.isEmpty && !mayApply {
+      } else if !refusedHere.isEmpty {
         try await store.addNote(caseID: target.id, actor: "gateway",
-                                text: "A follow-up asked for \(keywords.map(\.description).joined(separator: ", ")) but was not signed by the key pinned to this case; please confirm with the reporter.")
+                                text: "A follow-up from \(report.reporterAddress) asked for \(refusedHere.map(\.keyword).joined(separator: ", ")), which was not applied (\(Set(refusedHere.map(\.reason.rawValue)).sorted().joined(separator: ", "))); the reporter was told how to send it signed. `meldpunt cases pin-key` settles which key is the reporter's.")
       }
-      if !refused.isEmpty {
+      if !beyondPolicy.isEmpty {
         try await store.addNote(caseID: target.id, actor: "gateway",
-                                text: "The reporter asked for \(refused.map(\.description).joined(separator: ", ")), beyond what the policy allows; the team must decide.")
+                                text: "The reporter asked for \(beyondPolicy.map(\.description).joined(separator: ", ")), beyond what the policy allows; the team must decide.")
       }
     } catch { throw .store(error) }
     await rememberSigner(reading, address: report.reporterAddress, caseID: target.id)
     log.info("Follow-up added to case", metadata: ["pgp.signature": "\(reading.verdict.signature.name)",
-                                                   "agreement.changes": "\(changes.count)", "impersonation": "\(impersonation)"])
+                                                   "agreement.changes": "\(changes.count)", "keywords.refused": "\(refusedHere.count)",
+                                                   "impersonation": "\(impersonation)"])
     if !changes.isEmpty {
       _ = try await sendAgreement(for: target.id, changes: changes, replyTo: report.messageID, log: log)
+    }
+    if !refusedHere.isEmpty {
+      // The keyword's name only: its argument came from the mail and is never quoted back.
+      let named = refusedHere.map { (keyword: String($0.keyword.prefix { $0 != " " }), reason: $0.reason) }
+      let text = Acknowledgement.keywordsNotApplied(caseID: target.id, refused: named, texts: mail.texts(for: target.language),
+                                                    facts: facts)
+      let entry = try await queueReporterMail(.reply, for: target, rawMailID: raw.id, subject: text.subject, body: text.body,
+                                              replyTo: report.messageID)
+      _ = await deliver(entry, log: log)
+    }
+  }
+
+  /// Why `keyword` may not change the agreement, or nil when it may: only inside the part a
+  /// valid signature of the case's pinned key covers, in a mail with nothing beside that part.
+  static func refusal(of keyword: AgreementKeyword, signer: String?, pinned: String?, verdict: Verdict,
+                      signedKeywords: Set<String>) -> KeywordRefusal? {
+    guard let signer else { return .unsigned }
+    guard let pinned else { return .noPinnedKey }
+    if signer.uppercased() != pinned.uppercased() { return .otherKey }
+    if !signedKeywords.contains(keyword.description) { return .outsideSignedPart }
+    if !verdict.flags.isDisjoint(with: [.unsignedTextOutsideSignedPart, .signedPartHiddenOrNotReport, .signerDiffersFromSender]) {
+      return .mixedMessage
+    }
+    return nil
+  }
+
+  /// The awaited key of `target` arrived: the stored original is read again with it and, when
+  /// that key now speaks for the reporter, the case gets the new verdict and the key is pinned.
+  /// Nil when the original does not verify with it.
+  func settleAwaitedSigner(_ target: Case, fingerprint: String, source: ReporterKey.Source, log: Logger) async -> Case? {
+    guard let record = try? await store.caseRecord(target.id), let bytes = try? await store.rawMailBytes(id: record.rawMailID) else { return nil }
+    let again = await reader.read(bytes, receivedAt: target.timeline.receivedAt)
+    guard again.verdict.speaksForSender, let signer = again.verdict.signature.fingerprint,
+          signer.caseInsensitiveCompare(fingerprint) == .orderedSame else {
+      log.notice("The awaited key did not verify the first report", metadata: ["pgp.key": "\(fingerprint)"])
+      return nil
+    }
+    do {
+      let others = try await store.pinAwaitedSigner(caseID: target.id, verdict: again.verdict, fingerprint: signer, source: source)
+      await noteKeyConflict(Store.SignerKey(fingerprint: signer, source: source), others: others, address: target.reporterAddress,
+                            caseID: target.id)
+    } catch {
+      log.warning("Could not pin the awaited key", metadata: ["error": "\(error)"])
+      return nil
+    }
+    log.info("The first report's key arrived; the original verified again", metadata: ["pgp.key": "\(signer)"])
+    return try? await store.caseRecord(target.id)?.case
+  }
+
+  /// A key just arrived for `address` (WKD, an admin's import): every case waiting for it is
+  /// settled.
+  func keyArrived(_ fingerprint: Fingerprint, source: ReporterKey.Source) async {
+    guard let waiting = try? await store.casesAwaiting(signer: fingerprint.hex) else { return }
+    for id in waiting {
+      guard let target = try? await store.caseRecord(id)?.case else { continue }
+      _ = await settleAwaitedSigner(target, fingerprint: fingerprint.hex, source: source, log: logger)
     }
   }
 
@@ -73,9 +170,10 @@ extension Gateway {
     await noteKeyConflict(key, others: others, address: address, caseID: caseID)
   }
 
-  /// The key of a valid signature whose key speaks for the sender, and where the gateway got it.
+  /// The key of a valid signature that speaks for the sender, and where the gateway got it:
+  /// the only key ever pinned (issue 18, point 3).
   func signerKey(_ reading: Reading) -> Store.SignerKey? {
-    guard case .valid(let fpr, _, true) = reading.verdict.signature else { return nil }
+    guard reading.verdict.speaksForSender, case .valid(let fpr, _, true) = reading.verdict.signature else { return nil }
     let source: ReporterKey.Source = reading.importedKeySource == "autocrypt" ? .autocrypt
       : reading.verdict.flags.contains(.attachedKeyImported) ? .attachment : .admin
     return Store.SignerKey(fingerprint: fpr, source: source)
@@ -85,7 +183,7 @@ extension Gateway {
   func noteKeyConflict(_ key: Store.SignerKey, others: [String], address: String, caseID: CaseID) async {
     guard !others.isEmpty else { return }
     _ = try? await store.addNote(caseID: caseID, actor: "gateway",
-                                 text: "The reporter's address \(address) now has more than one key (\(([key.fingerprint] + others).joined(separator: ", "))). Mail to the reporter is only encrypted to the key pinned to this case; an admin should check which key is genuine (`meldpunt keys list`).")
+                                 text: "The reporter's address \(address) now has more than one key (\(([key.fingerprint] + others).joined(separator: ", "))). Only the key pinned to the address is used for verdicts, encryption and agreements; the team decides with `meldpunt cases pin-key \(caseID) FINGERPRINT`.")
   }
 
   /// Sends the reporter the signed, machine-readable agreement after a change.

@@ -7,21 +7,43 @@ import Store
 /// Every mail to a reporter goes through here: signed by the gateway key, and also
 /// encrypted when a key for the reporter's address is known, then queued in the outbox.
 extension Gateway {
-  /// The key to encrypt to: one that can encrypt and carries the reporter's address as
-  /// a user ID. The key pinned to the case wins; with several other candidates none is
-  /// guessed (the mail is signed only and the team is told).
-  func reporterKey(for target: Case) async -> String? {
-    guard let keys = try? await engine.keys(matching: "<\(target.reporterAddress)>") else { return nil }
-    let usable = keys.filter { key in
+  /// The key to encrypt to: one that can encrypt, carries the reporter's address as a user
+  /// ID, and is neither weak, expired nor revoked (issue 18, point 4). The key pinned to the
+  /// case wins; an address with a pinned key gets no other key; with several candidates none
+  /// is guessed (the mail is signed only and the team is told).
+  func reporterKey(for target: Case) async -> (key: String?, refused: String?) {
+    guard let keys = try? await engine.keys(matching: "<\(target.reporterAddress)>") else { return (nil, nil) }
+    let pinned = [target.reporterFingerprint].compactMap { $0?.uppercased() } + (await trust.pinnedKeys(for: target.reporterAddress))
+    var usable = keys.filter { key in
       key.canEncrypt && !key.revoked && !key.expired
         && key.emails.contains { $0.caseInsensitiveCompare(target.reporterAddress) == .orderedSame }
     }
-    if let pinned = target.reporterFingerprint, let key = usable.first(where: { $0.fingerprint.hex == pinned }) {
-      return key.fingerprint.hex
+    if !pinned.isEmpty { usable = usable.filter { pinned.contains($0.fingerprint.hex) } }
+    var refused: String?
+    var strong: [KeyInfo] = []
+    for key in usable {
+      if let weakness = await weakness(of: key.fingerprint) {
+        refused = "the reporter's key \(key.fingerprint.hex) is weak (\(weakness)), so mail to the reporter is signed only"
+      } else {
+        strong.append(key)
+      }
     }
-    if usable.count == 1 { return usable[0].fingerprint.hex }
+    if let first = pinned.first, let key = strong.first(where: { $0.fingerprint.hex == first }) { return (key.fingerprint.hex, nil) }
+    if strong.count == 1 { return (strong[0].fingerprint.hex, nil) }
     // Several candidates: never guess. None at all: ask the reporter's domain.
-    return usable.isEmpty ? await lookUpWKD(target.reporterAddress) : nil
+    if strong.isEmpty, usable.isEmpty, pinned.isEmpty { return (await lookUpWKD(target.reporterAddress), nil) }
+    return (nil, refused)
+  }
+
+  /// Why a key must never be encrypted to (RSA/DSA under 2048 bits, only SHA-1 self-signatures),
+  /// read from its exported packets once per key and run.
+  func weakness(of fingerprint: Fingerprint) async -> KeyWeakness? {
+    if let known = keyStrengths.value(for: fingerprint.hex) { return known.weakness }
+    // A key that cannot be exported or read is not judged weak here; gpg's own checks still apply.
+    guard let exported = try? await engine.exportPublicKey(fingerprint.hex, armored: false),
+          let summary = try? KeyMaterial.keys(in: exported).first(where: { $0.fingerprint == fingerprint }) else { return nil }
+    keyStrengths.set(KeyStrength(weakness: summary.weakness), for: fingerprint.hex)
+    return summary.weakness
   }
 
   /// Builds, signs (and encrypts when possible) and queues one mail to the reporter of `target`.
@@ -42,7 +64,11 @@ extension Gateway {
     let built: (bytes: [UInt8], messageID: String)
     let signStart = ContinuousClock.now
     defer { clock.add(.sign, since: signStart) }
-    let key = await reporterKey(for: target)
+    let (key, refused) = await reporterKey(for: target)
+    if let refused, kind == .acknowledgement {
+      // Told to the team once, with the acknowledgement; later mails go the same way.
+      _ = try? await store.addNote(caseID: target.id, actor: "gateway", text: "Not encrypted: \(refused).")
+    }
     do {
       if let key {
         built = try await message.encrypted(by: signer, to: [key], engine: engine)
@@ -137,4 +163,17 @@ extension Gateway {
     if entry.state == .sent { return true }
     return await deliver(entry, log: logger)
   }
+}
+
+/// Whether a reporter's key is weak, remembered per fingerprint.
+struct KeyStrength: Sendable { let weakness: KeyWeakness? }
+
+/// Values remembered for this run, by key.
+///
+/// `@unchecked Sendable` is safe: `values` is only touched under `lock`.
+final class Remembered<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [String: Value] = [:]
+  func value(for key: String) -> Value? { lock.withLock { values[key] } }
+  func set(_ value: Value, for key: String) { lock.withLock { values[key] = value } }
 }

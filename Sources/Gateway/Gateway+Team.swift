@@ -19,9 +19,14 @@ extension Gateway {
     let c = record.case
     let reportText = await Gateway.reportText(of: record, store: store, configuration: configuration) ?? "(not stored)"
     for address in configuration.team.addresses {
-      let keys = ((try? await engine.keys(matching: "<\(address)>")) ?? []).filter {
-        $0.canEncrypt && !$0.revoked && !$0.expired && $0.emails.contains { $0.caseInsensitiveCompare(address) == .orderedSame }
-      }.map(\.fingerprint.hex)
+      // By the fingerprints of the team's key files, never by looking the address up (issue 18).
+      var keys: [String] = []
+      for fingerprint in teamKeys[address.lowercased()] ?? [] {
+        let listed = (try? await engine.keys(in: .team, matching: fingerprint)) ?? []
+        if listed.contains(where: { $0.fingerprint.hex == fingerprint && $0.canEncrypt && !$0.revoked && !$0.expired }) {
+          keys.append(fingerprint)
+        }
+      }
       do {
         let built: (bytes: [UInt8], messageID: String)
         if !keys.isEmpty {

@@ -19,12 +19,15 @@ extension Gateway {
     for url in urls {
       guard let key = try? await webhookSender.get(url, limit: 256 * 1024), !key.isEmpty,
             let fingerprint = KeyData.primaryFingerprint(key) else { continue }
-      guard (try? await engine.importKeys(key))?.contains(fingerprint) == true,
+      // The same door as a mail's attachment: public keys only, only for this address.
+      let offer = await trust.offer([key], from: address, source: .wkd, wanted: [fingerprint])
+      guard offer.imported.contains(fingerprint),
             let info = try? await engine.keys(matching: fingerprint.hex).first,
             info.emails.contains(where: { $0.caseInsensitiveCompare(address) == .orderedSame }),
             info.canEncrypt, !info.revoked, !info.expired else { continue }
-      let others = (try? await store.recordReporterKey(fingerprint.hex, address: address, source: .wkd)) ?? []
       logger.info("Reporter key found in the Web Key Directory", metadata: ["pgp.key": "\(fingerprint.hex)"])
+      await keyArrived(fingerprint, source: .wkd)
+      let others = (try? await store.reporterKeys().filter { $0.address == address.lowercased() && $0.fingerprint != fingerprint.hex }) ?? []
       return others.isEmpty ? fingerprint.hex : nil
     }
     wkdMisses.insert(address.lowercased())

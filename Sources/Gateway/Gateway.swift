@@ -45,10 +45,15 @@ public final class Gateway: Sendable {
   let engine: OpenPGPEngine
   let reader: ReportReader
   let signer: String
+  /// The team's keys by address, by fingerprint from `team.keyFiles` (never looked up by address).
+  let teamKeys: [String: [String]]
+  let trust: KeyTrust
   let logger: Logger
   let mail: MailLibrary
   let webhookSender: WebhookSender
   let wkdMisses = AddressSet()
+  /// Reporter keys judged weak or strong in this run (issue 18, point 4).
+  let keyStrengths = Remembered<KeyStrength>()
   /// Time per pipeline stage.
   public let clock = StageClock()
   /// Moves of the pass in progress, sent to the server together.
@@ -61,9 +66,12 @@ public final class Gateway: Sendable {
                 keyURL: configuration.keyURL, safeHarbour: configuration.safeHarbour, timeZone: configuration.timeline.calendar.timeZone)
   }
 
-  init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, mail: MailLibrary, logger: Logger) {
+  init(configuration: GatewayConfiguration, store: Store, engine: OpenPGPEngine, signer: String, mail: MailLibrary,
+       teamKeys: [String: [String]], trust: KeyTrust, logger: Logger) {
     self.configuration = configuration
     self.mail = mail
+    self.teamKeys = teamKeys
+    self.trust = trust
     webhookSender = WebhookSender(caFile: configuration.imap.caFile)
     self.store = store
     self.engine = engine
@@ -72,7 +80,7 @@ public final class Gateway: Sendable {
     mailbox = IMAPMailbox(endpoint: configuration.imap, logger: logger)
     smtpLanes = (0..<Self.sendingLanes).map { _ in SMTPSender(endpoint: configuration.smtp, logger: logger) }
     reader = ReportReader(engine: engine, limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes,
-                          acceptPlaintext: configuration.acceptPlaintext)
+                          acceptPlaintext: configuration.acceptPlaintext, trust: trust)
   }
 
   /// Opens the database and the key home, after checking that neither is open to other users.
@@ -85,37 +93,90 @@ public final class Gateway: Sendable {
     do { store = try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) }
     catch { throw .store(error) }
     let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-    // The key made last by `keys generate`/`keys rotate` signs (creation times have one-second steps).
-    let latest = try? await store.keyEvents().last { $0.action == "rotated" || $0.action == "generated" }?.fingerprint
-    let signer = try await resolveSigner(configuration, engine: engine, preferred: latest)
+    do { try engine.roles.prepare() } catch { throw .openPGP(error) }
+    let signer = try await resolveSigner(configuration, engine: engine, store: store)
     let mail: MailLibrary
     do { mail = try MailLibrary(directory: configuration.templatesDirectory, defaultLanguage: configuration.mailLanguage) }
     catch { throw .configuration(error) }
-    // The team's keys are part of the config: import them (again) at every start.
+    let teamKeys = try await importTeamKeys(configuration, engine: engine)
+    let trust: KeyTrust
+    do {
+      trust = try await KeyTrust.make(engine: engine, store: store, gatewayAddress: configuration.address,
+                                      teamAddresses: configuration.team.addresses)
+    } catch { throw .openPGP(error) }
+    return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, mail: mail, teamKeys: teamKeys,
+                   trust: trust, logger: logger)
+  }
+
+  /// The team's keys are part of the config: imported (again) at every start into the team's
+  /// own keyring, and chosen by the fingerprints in the files, per address their user IDs carry.
+  static func importTeamKeys(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> [String: [String]] {
+    var byAddress: [String: [String]] = [:]
     for file in configuration.team.keyFiles {
       guard let data = FileManager.default.contents(atPath: file) else {
         throw .configuration(.unreadableFile(key: "team.keyFiles", path: file, detail: "the file does not exist or cannot be read"))
       }
-      do { _ = try await engine.importKeys([UInt8](data)) } catch { throw .openPGP(error) }
+      let imported: OfferedKeyImport
+      do { imported = try await engine.importOffered([UInt8](data), into: .team, keepingAddress: nil) } catch {
+        if error == .secretKeyMaterial {
+          throw .configuration(.unreadableFile(key: "team.keyFiles", path: file, detail: "it holds a secret key; export only the public key (`gpg --export --armor`)"))
+        }
+        throw .openPGP(error)
+      }
+      for fingerprint in imported.all {
+        let keys: [KeyInfo]
+        do { keys = try await engine.keys(in: .team, matching: fingerprint.hex) } catch { throw .openPGP(error) }
+        for key in keys where key.fingerprint == fingerprint {
+          for address in configuration.team.addresses where key.emails.contains(where: { $0.caseInsensitiveCompare(address) == .orderedSame }) {
+            byAddress[address.lowercased(), default: []].append(fingerprint.hex)
+          }
+        }
+      }
     }
-    return Gateway(configuration: configuration, store: store, engine: engine, signer: signer, mail: mail, logger: logger)
+    return byAddress
   }
 
-  /// The key that signs: `gateway.signingKey`, else the newest usable secret key for the
-  /// gateway address (after `keys rotate` that is the new key; the old one still decrypts).
+  /// The key that signs: `gateway.signingKey` (a fingerprint), else the gateway key recorded
+  /// last by `keys generate`, `keys rotate`, `keys adopt` or `keys import` (after a rotation
+  /// that is the new key; the old one still decrypts). Never a key found by its address: a key
+  /// in the key home is the gateway's only once an admin said so (issue 18).
   public static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine,
-                                   preferred: String? = nil) async throws(GatewayError) -> String {
-    let keys: [KeyInfo]
-    do { keys = try await engine.keys(matching: configuration.signingKey ?? configuration.address, secret: true) }
-    catch { throw .openPGP(error) }
-    let usable = keys.filter { $0.canSign && !$0.revoked && !$0.expired }
-      .sorted { ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast) }
-    let forAddress = usable.filter { $0.emails.contains { $0.caseInsensitiveCompare(configuration.address) == .orderedSame } }
-    let match = configuration.signingKey == nil
-      ? forAddress.first { $0.fingerprint.hex == preferred } ?? forAddress.first
-      : usable.first
-    guard let match else { throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome) }
-    return match.fingerprint.hex
+                                   store: Store?) async throws(GatewayError) -> String {
+    let candidates: [String]
+    if let configured = configuration.signingKey {
+      candidates = [configured]
+    } else {
+      do { candidates = try await store?.gatewayKeys().reversed() ?? [] } catch { throw .store(error) }
+    }
+    for candidate in candidates {
+      let keys: [KeyInfo]
+      do { keys = try await engine.keys(matching: candidate, secret: true) } catch { throw .openPGP(error) }
+      if let key = keys.first(where: { Fingerprint(candidate).matches($0.fingerprint) && $0.canSign && !$0.revoked && !$0.expired }) {
+        return key.fingerprint.hex
+      }
+    }
+    if let configured = configuration.signingKey { throw .openPGP(.signingKeyUnusable(configured)) }
+    throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome)
+  }
+
+  /// Every key that is the gateway's by an admin's word: `gateway.signingKey` and the keys
+  /// recorded by `meldpunt keys`, as far as their secret part is in the key home.
+  public static func gatewayKeys(_ configuration: GatewayConfiguration, engine: OpenPGPEngine,
+                                 store: Store?) async throws(GatewayError) -> [KeyInfo] {
+    var wanted: [String] = []
+    do { wanted = try await store?.gatewayKeys() ?? [] } catch { throw .store(error) }
+    if let configured = configuration.signingKey { wanted.append(configured) }
+    let secret: [KeyInfo]
+    do { secret = try await engine.keys(secret: true) } catch { throw .openPGP(error) }
+    return secret.filter { key in wanted.contains { Fingerprint($0).matches(key.fingerprint) } }
+  }
+
+  /// The database, when there is one already (commands that only read keys, such as
+  /// `publish` and `doctor`, do not create it).
+  public static func existingStore(_ configuration: GatewayConfiguration) throws(GatewayError) -> Store? {
+    guard FileManager.default.fileExists(atPath: configuration.databasePath) else { return nil }
+    do { return try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) }
+    catch { throw .store(error) }
   }
 
   // MARK: One pass
@@ -443,7 +504,8 @@ public final class Gateway: Sendable {
       summary.quarantined += 1
       return nil
     case .report(let report):
-      if let target = try await followedCase(report) {
+      let thread = try await thread(of: report, reading: reading)
+      if case .follows(let target) = thread {
         await settle()
         try await recordFollowUp(report, reading: reading, raw: raw, on: target, log: log)
         summary.followUps += 1
@@ -454,7 +516,8 @@ public final class Gateway: Sendable {
       }
       // 4. The case, with its audit event and the signer's key, in one transaction.
       let caseStart = ContinuousClock.now
-      let made = try await openCase(raw, report: report, reading: reading)
+      let claimed: CaseID? = { if case .claims(let id) = thread { return id }; return nil }()
+      let made = try await openCase(raw, report: report, reading: reading, claims: claimed)
       FaultPoint.hit(.afterCase)
       clock.add(.case, since: caseStart)
       log.info("Case created", metadata: ["case.id": "\(made.id)", "pgp.encryption": "\(reading.verdict.encryption.name)",
@@ -493,18 +556,35 @@ public final class Gateway: Sendable {
   }
 
   /// Opens the case of a readable report (or finds it, after a restart) with its details,
-  /// timeline and the signer's key.
-  private func openCase(_ raw: RawMail, report: Report, reading: Reading) async throws(GatewayError) -> Case {
+  /// timeline and what it says about whom the mail came from (issue 18).
+  func openCase(_ raw: RawMail, report: Report, reading: Reading, claims claimed: CaseID? = nil) async throws(GatewayError) -> Case {
     let (details, severity) = details(for: report)
     let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
     let key = signerKey(reading)
+    let awaited: String? = { if case .unknownKey(let id) = reading.verdict.signature, !id.isEmpty { return id }; return nil }()
+    let trust = Store.CaseTrust(signerKey: key, awaitedSigner: awaited, claimedCaseID: claimed, ciphertexts: reading.ciphertexts)
     let opened: Store.OpenedCase
     do {
       opened = try await store.openCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
-                                        severity: severity, details: details, signerKey: key)
+                                        severity: severity, details: details, trust: trust)
     } catch { throw .store(error) }
-    if let key { await noteKeyConflict(key, others: opened.otherReporterKeys, address: report.reporterAddress, caseID: opened.case.id) }
-    return opened.case
+    let made = opened.case
+    if let key { await noteKeyConflict(key, others: opened.otherReporterKeys, address: report.reporterAddress, caseID: made.id) }
+    var notes: [String] = []
+    let refusals = Set(reading.keyOffer.refusals)
+    if !refusals.isEmpty {
+      notes.append("A key that came with the mail was not imported: " + refusals.map(\.explanation).sorted().joined(separator: "; ") + ".")
+    }
+    if reading.verdict.flags.contains(.signerNotPinnedKey) {
+      notes.append("The mail is signed by \(reading.verdict.signature.fingerprint ?? "?"), a key with the sender's address that is not the key pinned to that address: the signature is not taken as the reporter's. `meldpunt cases pin-key \(made.id) FINGERPRINT` settles it.")
+    }
+    if let claimed { notes.append("The mail names case \(claimed), but it is not from that case's reporter nor signed by its key; it was opened as a case of its own (merge it if it belongs there).") }
+    if let copy = made.copyOf { notes.append("The mail carries the same encrypted message as case \(copy): someone re-sent that report.") }
+    for note in notes where opened.isNew {
+      // Hints for the team on a case that is already committed; a failure loses a note, not the case.
+      _ = try? await store.addNote(caseID: made.id, actor: "gateway", text: note)
+    }
+    return made
   }
 
   /// Nothing to send (already sent, or not wanted), or the queued acknowledgement to send.

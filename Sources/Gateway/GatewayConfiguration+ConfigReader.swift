@@ -2,6 +2,7 @@ import Cases
 import Configuration
 import MIME
 import Foundation
+import OpenPGP
 
 import Transport
 
@@ -126,6 +127,11 @@ extension GatewayConfiguration {
     let smtp = ServerEndpoint(url: try required("smtp.url"), user: reader.string(forKey: "smtp.user"),
                               password: try secret("smtp.password"), caFile: caFile)
     let address = try required("gateway.address")
+    let signingKey = reader.string(forKey: "gateway.signingKey")
+    // A name or an address would let whoever adds a key with that user ID choose the signer.
+    if let signingKey, !(Fingerprint(signingKey).isFull && Fingerprint(signingKey).hex.count == signingKey.filter({ !$0.isWhitespace }).count) {
+      throw .invalid(key: "gateway.signingKey", detail: "give the key's full fingerprint (40 or 64 hex digits, see `meldpunt keys list`), not a name or an address")
+    }
     guard address.contains("@"), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
       throw .invalid(key: "gateway.address", detail: "write a plain address such as security@example.org")
     }
@@ -140,7 +146,7 @@ extension GatewayConfiguration {
       organisation: reader.string(forKey: "gateway.organisation", default: String(address.split(separator: "@").last ?? "")),
       policyURL: reader.string(forKey: "gateway.policyURL"),
       gnupgHome: home, passphrase: try secret("gnupg.passphrase"),
-      signingKey: reader.string(forKey: "gateway.signingKey"),
+      signingKey: signingKey.map { Fingerprint($0).hex },
       databasePath: database,
       storeReportText: reader.bool(forKey: "database.storeReportText", default: true),
       timeline: timeline,

@@ -19,7 +19,7 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
     case .store(let error): return error.description
     case .configuration(let error): return error.description
     case .noSigningKey(let address, let home):
-      return "No secret key for \(address) that can sign was found in \(home); create one with gpg or set `gateway.signingKey`."
+      return "No gateway key for \(address) is recorded for the key home \(home): the gateway key is chosen by fingerprint, never found by address. Create one with `meldpunt keys generate`, adopt a key made with gpg with `meldpunt keys adopt FINGERPRINT` (see `meldpunt keys list`), or set `gateway.signingKey` to its fingerprint."
     case .unsafePermissions(let path, let detail):
       return "\(path) \(detail)."
     }
@@ -28,7 +28,7 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
   /// Whether only an admin can fix it: the service stops with this message rather than retry forever.
   public var needsAdmin: Bool {
     switch self {
-    case .openPGP(.passphraseRejected), .openPGP(.signingKeyUnusable), .openPGP(.engineUnavailable): return true
+    case .openPGP(.passphraseRejected), .openPGP(.signingKeyUnusable), .openPGP(.engineUnavailable), .openPGP(.keyHome): return true
     case .transport(.loginRefused): return true
     case .noSigningKey, .unsafePermissions, .configuration: return true
     default: return false

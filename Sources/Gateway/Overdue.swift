@@ -37,7 +37,7 @@ extension Gateway {
 
   /// Gateway keys that expire within `keys.warnDays` (or already did), for the log and `doctor`.
   public func expiringKeys(now: Date = Date()) async -> [(fingerprint: String, expires: Date)] {
-    guard let keys = try? await engine.keys(matching: configuration.address, secret: true) else { return [] }
+    guard let keys = try? await Gateway.gatewayKeys(configuration, engine: engine, store: store) else { return [] }
     return keys.compactMap { key in
       guard !key.revoked, let expires = key.expiresAt,
             expires.timeIntervalSince(now) < Double(configuration.keyWarningDays) * 86_400 else { return nil }
@@ -51,8 +51,7 @@ extension Gateway {
     if let text = record.reportText { return text }
     guard let bytes = try? await store.rawMailBytes(id: record.rawMailID) else { return nil }
     let reader = ReportReader(engine: OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase),
-                              limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes,
-                              importAttachedKeys: false)
+                              limits: configuration.limits, maxDecryptedBytes: configuration.maxDecryptedBytes)
     if case .report(let report) = await reader.read(bytes, receivedAt: record.case.timeline.receivedAt).outcome { return report.text }
     return nil
   }

@@ -29,6 +29,12 @@ public struct Reading: Sendable {
   /// Where a key the reader imported came from: "attachment" or "autocrypt".
   public var importedKeySource: String? = nil
   public let attachments: [Attachment]
+  /// What became of the keys the mail offered (imported, or refused and why).
+  public var keyOffer = KeyTrust.OfferOutcome()
+  /// The text covered by the valid signature that counts: keywords come only from here.
+  public var signedText: String? = nil
+  /// `EncryptedMessage.identity` of each encrypted message in the mail (re-sent ciphertext).
+  public var ciphertexts: [String] = []
 }
 
 /// The headers RFC 3834 and list conventions use to say "do not answer automatically".
@@ -63,18 +69,20 @@ public struct ReportReader: Sendable {
   public let limits: MIMELimits
   public let maxDecryptedBytes: Int
   public let acceptPlaintext: Bool
-  /// Import keys that came with the mail and judge again when a signer was unknown.
-  public let importAttachedKeys: Bool
+  /// Whom the gateway trusts: keys the mail offers go through it (and are imported when a
+  /// signer was unknown, then the mail judged again), and it knows the keys pinned to an
+  /// address. Nil: nothing is imported and no key is known to be pinned.
+  public let trust: KeyTrust?
   /// How many encryption layers inside each other are followed.
   static let maxCryptoDepth = 4
 
   public init(engine: OpenPGPEngine, limits: MIMELimits = .default, maxDecryptedBytes: Int = 64 * 1024 * 1024,
-              acceptPlaintext: Bool = true, importAttachedKeys: Bool = true) {
+              acceptPlaintext: Bool = true, trust: KeyTrust? = nil) {
     self.engine = engine
     self.limits = limits
     self.maxDecryptedBytes = maxDecryptedBytes
     self.acceptPlaintext = acceptPlaintext
-    self.importAttachedKeys = importAttachedKeys
+    self.trust = trust
   }
 
   public static func sha256(_ bytes: [UInt8]) -> String {
@@ -101,23 +109,25 @@ public struct ReportReader: Sendable {
     var walk = Walk(reader: self, from: from)
     var failure = await walk.run(message)
     var imported: String?
-    // A signer we do not know may have attached its key, or sent it in an Autocrypt
-    // header: import it and judge again. An Autocrypt key counts only for its own address
-    // and only when this very message is signed by it.
+    var offer = KeyTrust.OfferOutcome()
+    // A signer we do not know may have attached its key, or sent it in an Autocrypt header:
+    // offered to the trust rules (KeyTrust) and, when taken, the mail is judged again. An
+    // Autocrypt key counts only for its own address and only when this very message is signed by it.
     let unknown = walk.signatureChecks.filter { $0.status == .unknownKey }.compactMap(\.fingerprint)
-    if failure == nil, importAttachedKeys, !unknown.isEmpty {
-      var fingerprints: [Fingerprint] = []
-      for key in walk.keys { fingerprints += (try? await engine.importKeys(key)) ?? [] }
-      if !fingerprints.isEmpty { imported = "attachment" }
-      if fingerprints.isEmpty, let autocrypt = Self.autocryptKey(headers, from: from),
-         let fingerprint = KeyData.primaryFingerprint(autocrypt), unknown.contains(where: { $0.matches(fingerprint) }) {
-        fingerprints = (try? await engine.importKeys(autocrypt)) ?? []
-        if !fingerprints.isEmpty { imported = "autocrypt" }
+    if failure == nil, let trust, let sender = from?.address, !unknown.isEmpty {
+      offer = await trust.offer(walk.keys, from: sender, source: .attachment, wanted: unknown)
+      if !offer.imported.isEmpty { imported = "attachment" }
+      if offer.imported.isEmpty, let autocrypt = Self.autocryptKey(headers, from: from) {
+        let fromHeader = await trust.offer([autocrypt], from: sender, source: .autocrypt, wanted: unknown)
+        if !fromHeader.imported.isEmpty { imported = "autocrypt" }
+        offer.merge(fromHeader)
       }
       if imported != nil {
         walk = Walk(reader: self, from: from)
         failure = await walk.run(message)
       }
+    } else if walk.keys.contains(where: KeyMaterial.containsSecretKey) {
+      offer.refusals.append(.secretKeyMaterial)
     }
 
     func reading(_ outcome: Reading.Outcome, _ verdict: Verdict) -> Reading {
@@ -125,6 +135,9 @@ public struct ReportReader: Sendable {
                            subject: walk.protectedSubject ?? outerSubject, subjectWasProtected: walk.protectedSubject != nil,
                            autoReplyHeaders: AutoReplyHeaders(headers), attachedKeys: walk.keys, attachments: walk.attachments)
       result.importedKeySource = imported
+      result.keyOffer = offer
+      result.signedText = walk.signedText()
+      result.ciphertexts = walk.ciphertexts
       return result
     }
 
@@ -138,6 +151,12 @@ public struct ReportReader: Sendable {
     }
     var verdict = walk.verdict()
     if imported != nil { verdict.flags.insert(.attachedKeyImported) }
+    if offer.secretKeyOffered { verdict.flags.insert(.secretKeyAttached) }
+    // A second key for an address that has a pinned one is never the sender's (issue 18, point 2).
+    if case .valid(let signer, _, true) = verdict.signature, let trust, let sender = from?.address {
+      let pinned = await trust.pinnedKeys(for: sender)
+      if !pinned.isEmpty, !pinned.contains(signer.uppercased()) { verdict.flags.insert(.signerNotPinnedKey) }
+    }
     let report = Report(
       reporterAddress: from?.address ?? "",
       reporterName: from?.name,

@@ -21,6 +21,10 @@ struct Walk {
   var contentParts: [ContentPart] = []
   var signatureChecks: [SignatureCheck] = []
   var texts: [String] = []
+  /// For each of `texts`, the index into `signatureChecks` of the signature covering it.
+  var textSignatures: [Int?] = []
+  /// `EncryptedMessage.identity` of each encrypted message decrypted (issue 18, point 7).
+  var ciphertexts: [String] = []
   var attachments: [Attachment] = []
   var keys: [[UInt8]] = []
   var protectedSubject: String?
@@ -157,6 +161,7 @@ struct Walk {
   mutating func addText(_ text: String, path: String, encrypted: Bool, signature: Int?, contentType: String = "text/plain") {
     guard !Self.isInsignificant(text) else { return }
     texts.append(text)
+    textSignatures.append(signature)
     contentParts.append(ContentPart(path: path, contentType: contentType, encrypted: encrypted, signature: signature,
                                     isAttachment: false))
   }
@@ -186,6 +191,7 @@ struct Walk {
       throw .rejected(reason: "tooDeep", detail: "The mail nests more than \(ReportReader.maxCryptoDepth) layers of encryption.")
     }
     let decryption: Decryption
+    if let identity = EncryptedMessage.identity(ciphertext) { ciphertexts.append(identity) }
     do {
       decryption = try await reader.engine.decrypt(ciphertext, limit: reader.maxDecryptedBytes)
     } catch {
@@ -244,12 +250,7 @@ struct Walk {
     }
     if case .none = encryption { flags.insert(.plaintextReport) }
 
-    // The signature that counts covers the most content; a good one wins a tie.
-    let used = contentParts.compactMap(\.signature)
-    let counted = Dictionary(grouping: used, by: { $0 }).max { a, b in
-      (a.value.count, signatureChecks[a.key].status == .valid ? 1 : 0, -a.key)
-        < (b.value.count, signatureChecks[b.key].status == .valid ? 1 : 0, -b.key)
-    }?.key
+    let counted = countedSignature()
     var signature: SignatureVerdict = .none
     var others: [SignerSummary] = []
     if let counted {
@@ -285,6 +286,23 @@ struct Walk {
     let parts = contentParts.map { PartVerdict(path: $0.path, contentType: $0.contentType, encrypted: $0.encrypted,
                                                  signed: $0.signature.map { signatureChecks[$0].status == .valid } ?? false) }
     return Verdict(encryption: encryption, signature: signature, flags: flags, parts: parts, otherSignatures: others)
+  }
+
+  /// The signature that counts: the one covering the most content; a good one wins a tie.
+  func countedSignature() -> Int? {
+    let used = contentParts.compactMap(\.signature)
+    return Dictionary(grouping: used, by: { $0 }).max { a, b in
+      (a.value.count, signatureChecks[a.key].status == .valid ? 1 : 0, -a.key)
+        < (b.value.count, signatureChecks[b.key].status == .valid ? 1 : 0, -b.key)
+    }?.key
+  }
+
+  /// The text covered by the signature that counts, when that signature is good: the only
+  /// text keywords may come from (issue 18, point 5).
+  func signedText() -> String? {
+    guard let counted = countedSignature(), signatureChecks[counted].status == .valid else { return nil }
+    let covered = zip(texts, textSignatures).filter { $0.1 == counted }.map(\.0)
+    return covered.isEmpty ? nil : covered.joined(separator: "\n\n")
   }
 
   // MARK: Rules

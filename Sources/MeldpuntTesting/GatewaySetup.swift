@@ -9,12 +9,19 @@ public struct GatewaySetup: Sendable {
 
   /// Writes a config file for `environment` (IMAP over TLS with the test CA, plain SMTP on loopback).
   /// `extra` adds `gateway.*` keys; `sections` replaces whole sections (e.g. "mail").
-  public init(environment: TestEnvironment, binary: String, extra: [String: Any] = [:], sections: [String: Any] = [:]) throws {
+  /// `namesSigningKey: false` leaves `gateway.signingKey` out, for tests of keys the admin
+  /// records with `meldpunt keys` instead.
+  public init(environment: TestEnvironment, binary: String, extra: [String: Any] = [:], sections: [String: Any] = [:],
+              namesSigningKey: Bool = true) throws {
     self.environment = environment
     self.binary = binary
     configPath = environment.directory + "/meldpunt.json"
+    // The gateway key made by the harness, named by fingerprint as an admin would (it is never
+    // found by its address).
     var gateway: [String: Any] = ["address": TestEnvironment.gatewayAddress, "organisation": "Example Organisation",
-                                  "policyURL": "https://example.org/security-policy", "pollSeconds": 1]
+                                  "policyURL": "https://example.org/security-policy", "pollSeconds": 1,
+                                  "signingKey": environment.gatewayFingerprint]
+    if !namesSigningKey { gateway["signingKey"] = nil }
     for (key, value) in extra { gateway[key] = value }
     // One CA bundle for both test servers (each has its own self-signed certificate).
     let bundle = environment.directory + "/ca-bundle.pem"

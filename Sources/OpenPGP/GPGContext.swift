@@ -74,6 +74,13 @@ final class GPGContext {
     return keys.first
   }
 
+  /// Makes gpg create the (empty) keybox of a fresh home: its first listing does.
+  static func createKeybox(home: String) throws(OpenPGPError) {
+    let ctx = try GPGContext(home: home, passphrase: nil)
+    try check(gpgme_op_keylist_start(ctx.handle, nil, 0), "gpgme_op_keylist_start")
+    _ = gpgme_op_keylist_end(ctx.handle)
+  }
+
   /// Every key matching `pattern` (all keys when nil).
   func keys(pattern: String?, secret: Bool) throws(OpenPGPError) -> [GPGKey] {
     guard let keys = listing(pattern ?? "", secret: secret) else {

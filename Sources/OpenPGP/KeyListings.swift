@@ -102,7 +102,8 @@ struct KeyHomeStamp: Equatable {
   }
 
   init(home: String) {
-    files = ["pubring.kbx", "pubring.gpg", "trustdb.gpg", "private-keys-v1.d"].map { name in
+    // The role keyrings beside the key home are read by its gpg too (KeyRoles).
+    files = ["pubring.kbx", "pubring.gpg", "trustdb.gpg", "private-keys-v1.d", "reporters/pubring.kbx", "team/pubring.kbx"].map { name in
       var info = stat()
       guard stat("\(home)/\(name)", &info) == 0 else { return nil }
       return FileStamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),

@@ -59,3 +59,78 @@ extension OpenPGPEngine {
     _ = try await importKeys(Array(text.utf8))
   }
 }
+
+/// What an import of key material offered from outside did (`OpenPGPEngine.importOffered`).
+public struct OfferedKeyImport: Sendable, Equatable {
+  /// Keys that are new in the role keyring, or changed there.
+  public var imported: [Fingerprint] = []
+  /// Keys the role keyring already held as they are.
+  public var unchanged: [Fingerprint] = []
+  /// Keys left out because none of their user IDs carries the address asked for.
+  public var withoutMatchingUserID = 0
+
+  public init() {}
+  public var all: [Fingerprint] { (imported + unchanged).sorted() }
+}
+
+extension OpenPGPEngine {
+  /// The role homes beside this key home.
+  public var roles: KeyRoles { KeyRoles(home: home) }
+
+  /// Imports public keys offered from outside (a mail's attachment, an Autocrypt header, a WKD
+  /// answer, or a reporter key an admin imports) into the keyring of `role`, never into the key
+  /// home. With `address`, only user IDs whose address is exactly that one are kept (gpg's
+  /// `keep-uid` import filter), so a key cannot bring a user ID for another address; a key left
+  /// with none is not imported. Any secret-key packet refuses the whole import
+  /// (`.secretKeyMaterial`): gpg would otherwise hand it to the role home's agent.
+  public func importOffered(_ data: [UInt8], into role: KeyRoles.Role, keepingAddress address: String?) async throws(OpenPGPError) -> OfferedKeyImport {
+    precondition(role != .gateway, "keys from outside never go into the key home")
+    if KeyMaterial.containsSecretKey(data) { throw .secretKeyMaterial }
+    let roles = self.roles
+    let gatewayHome = home
+    let filter: String?
+    if let address {
+      // The filter is an expression: an address with its syntax in it must not change its meaning.
+      guard !address.isEmpty, address.unicodeScalars.allSatisfy({ $0.value > 0x20 && !"\"'&|!()<>\\".unicodeScalars.contains($0) }) else {
+        throw .gpgme(function: "import filter", code: 0, message: "the address cannot be used to filter user IDs")
+      }
+      filter = "keep-uid=mbox = \(address.lowercased())"
+    } else {
+      filter = nil
+    }
+    return try await Self.blocking { () throws(OpenPGPError) -> OfferedKeyImport in
+      try roles.prepare()
+      let roleHome = roles.path(of: role)
+      let ctx = try GPGContext(home: roleHome, passphrase: nil)
+      if let filter { try GPGContext.check(gpgme_set_ctx_flag(ctx.handle, "import-filter", filter), "gpgme_set_ctx_flag") }
+      let input = try GPGData(data)
+      defer {
+        KeyListings.shared.forget(home: roleHome)
+        KeyListings.shared.forget(home: gatewayHome)
+        KeyListings.shared.forget(home: roles.home)
+      }
+      try GPGContext.check(gpgme_op_import(ctx.handle, input.handle), "gpgme_op_import")
+      guard let result = gpgme_op_import_result(ctx.handle)?.pointee else { return OfferedKeyImport() }
+      var outcome = OfferedKeyImport()
+      outcome.withoutMatchingUserID = Int(result.no_user_id)
+      var current = result.imports
+      while let status = current?.pointee {
+        current = status.next
+        guard status.result == 0, let fpr = status.fpr else { continue }
+        let fingerprint = Fingerprint(String(cString: fpr))
+        if status.status == 0 { outcome.unchanged.append(fingerprint) } else { outcome.imported.append(fingerprint) }
+      }
+      outcome.imported = Array(Set(outcome.imported)).sorted()
+      outcome.unchanged = Array(Set(outcome.unchanged).subtracting(outcome.imported)).sorted()
+      return outcome
+    }
+  }
+
+  /// Keys in the keyring of the reporters or the team only (a listing in the key home shows
+  /// its own keys and both role keyrings together).
+  public func keys(in role: KeyRoles.Role, matching pattern: String? = nil) async throws(OpenPGPError) -> [KeyInfo] {
+    precondition(role != .gateway, "the key home's own listing includes the role keyrings")
+    return try await OpenPGPEngine(home: roles.path(of: role), passphrase: nil, hostExecutable: nil)
+      .keys(matching: pattern, secret: false)
+  }
+}

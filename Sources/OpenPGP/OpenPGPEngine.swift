@@ -280,7 +280,7 @@ public struct OpenPGPEngine: Sendable {
           canSign: key.subkeys.contains { $0.canSign && !$0.revoked && !$0.expired },
           canEncrypt: key.subkeys.contains { $0.canEncrypt && !$0.revoked && !$0.expired },
           expiresAt: primary?.expires, revoked: key.revoked, expired: key.expired, createdAt: primary?.created,
-          bits: primary?.bits ?? 0)
+          bits: primary?.bits ?? 0, subkeyFingerprints: key.subkeys.map { Fingerprint($0.fingerprint) })
       }
     }
   }

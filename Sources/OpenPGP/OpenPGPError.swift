@@ -26,6 +26,10 @@ public enum OpenPGPError: Error, Sendable, Equatable, CustomStringConvertible {
   case plaintextTooLarge(limit: Int)
   /// GPGME or gpg is not installed or too old.
   case engineUnavailable(String)
+  /// The key home or a role keyring beside it cannot be set up (the sentence says what to do).
+  case keyHome(String)
+  /// Key material offered from outside holds a secret key: nothing of it was imported.
+  case secretKeyMaterial
 
   public var description: String {
     switch self {
@@ -40,6 +44,10 @@ public enum OpenPGPError: Error, Sendable, Equatable, CustomStringConvertible {
       return "The decrypted message is larger than \(limit) bytes (`limits.maxDecryptedBytes`); it was not used."
     case .engineUnavailable(let detail):
       return "GnuPG is not usable: \(detail). Install the gnupg and libgpgme11 packages."
+    case .keyHome(let detail):
+      return detail
+    case .secretKeyMaterial:
+      return "The offered key material contains a secret key; nothing of it was imported (keys from outside may only be public keys)."
     }
   }
 }

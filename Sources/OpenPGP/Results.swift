@@ -83,4 +83,7 @@ public struct KeyInfo: Sendable, Equatable {
   public let createdAt: Date?
   /// Key length of the primary key in bits, and its algorithm name.
   public let bits: Int
+  /// Every subkey's fingerprint (the primary's first): what a key offered from outside
+  /// must not share with the gateway's or the team's keys.
+  public var subkeyFingerprints: [Fingerprint] = []
 }

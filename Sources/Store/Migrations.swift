@@ -188,6 +188,30 @@ enum Migrations {
         ALTER TABLE raw_mail DROP COLUMN bytes;
         """)
     }
+    migrator.registerMigration("v7 whom the gateway trusts: pinned keys, awaited signers, claimed cases, copies") { db in
+      // Issue 18: a key is pinned to an address by an admin or by a case whose first report it
+      // signed with a user ID for that address; a first report signed by a key the gateway did not
+      // have waits for it (awaited_signer); a mail that names a case of another reporter opens a
+      // case of its own that says so (claimed_case); re-sent ciphertext is known by its encrypted
+      // data packet (case_ciphertext).
+      try db.execute(sql: """
+        ALTER TABLE reporter_key ADD COLUMN pinned_at DATETIME;
+        ALTER TABLE case_file ADD COLUMN awaited_signer TEXT;
+        ALTER TABLE case_file ADD COLUMN claimed_case TEXT;
+        ALTER TABLE case_file ADD COLUMN copy_of TEXT;
+        ALTER TABLE follow_up ADD COLUMN sender TEXT;
+        ALTER TABLE follow_up ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE case_ciphertext (
+          identity TEXT PRIMARY KEY,
+          case_id TEXT NOT NULL REFERENCES case_file(id)
+        );
+        CREATE INDEX case_file_awaited_signer ON case_file(awaited_signer) WHERE awaited_signer IS NOT NULL;
+        UPDATE reporter_key SET pinned_at = first_seen WHERE source = 'admin';
+        UPDATE reporter_key SET pinned_at = first_seen WHERE pinned_at IS NULL AND EXISTS (
+          SELECT 1 FROM case_file WHERE upper(case_file.reporter_fingerprint) = upper(reporter_key.fingerprint)
+            AND lower(case_file.reporter_address) = reporter_key.address);
+        """)
+    }
     return migrator
   }
 }

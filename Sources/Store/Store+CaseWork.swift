@@ -21,25 +21,26 @@ extension Store {
   @discardableResult
   public func addFollowUp(caseID: CaseID, rawMailID: Int64, receivedAt: Date, verdict: Verdict, signer: String?,
                           keywords: [String], applied: Bool, possibleImpersonation: Bool, text: String?,
-                          messageID: String?) async throws(StoreError) -> FollowUp {
+                          messageID: String?, sender: String? = nil, refused: [String] = []) async throws(StoreError) -> FollowUp {
     let keepText = keepsReportText
     return try await writeCases { db in
       if let existing = try Row.fetchOne(db, cached: "SELECT * FROM follow_up WHERE raw_mail_id = ?", arguments: [rawMailID]) {
         return try Store.followUp(existing)
       }
       try db.execute(cached: """
-        INSERT INTO follow_up (case_id, raw_mail_id, received_at, verdict, signer, keywords, applied, impersonation, text)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO follow_up (case_id, raw_mail_id, received_at, verdict, signer, keywords, applied, impersonation, text, sender, refused)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [caseID.description, rawMailID, receivedAt, try Store.json(verdict), signer, try Store.json(keywords),
-                         applied, possibleImpersonation, keepText ? text : nil])
+                         applied, possibleImpersonation, keepText ? text : nil, sender, try Store.json(refused)])
       let id = db.lastInsertedRowID
       if let messageID {
         try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, caseID.description])
       }
       try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
-      var detail = "signature \(verdict.signature.name)"
+      var detail = "from \(sender ?? "(no address)"), signature \(verdict.signature.name)"
       if possibleImpersonation { detail += ", signed by a key other than the case's: possible impersonation" }
       if !keywords.isEmpty { detail += ", keywords \(keywords.joined(separator: " ")) \(applied ? "applied" : "not applied")" }
+      if !refused.isEmpty { detail += "; refused: \(refused.joined(separator: "; "))" }
       try Store.audit(db, caseID: caseID, rawMailID: rawMailID, actor: "reporter", action: "followUp.received", detail: detail)
       return try Store.followUp(try Row.fetchOne(db, cached: "SELECT * FROM follow_up WHERE id = ?", arguments: [id])!)
     }
@@ -226,6 +227,7 @@ extension Store {
              receivedAt: row["received_at"], verdict: try decode(Verdict.self, row["verdict"]), signer: row["signer"],
              keywords: try decode([String].self, row["keywords"]), applied: row["applied"], possibleImpersonation: row["impersonation"],
              text: row["text"])
+      .with(sender: row["sender"], refused: try decode([String].self, row["refused"]))
   }
 
   func writeCases<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
@@ -258,4 +260,13 @@ enum TitleSimilarity {
   }
 
   private static let stopWords: Set<String> = ["re", "fw", "fwd", "the", "a", "an", "in", "on", "of", "de", "het", "een", "van", "op", "and", "en"]
+}
+
+extension FollowUp {
+  func with(sender: String?, refused: [String]) -> FollowUp {
+    var copy = self
+    copy.sender = sender
+    copy.refusedKeywords = refused
+    return copy
+  }
 }

@@ -160,6 +160,26 @@ public final class Store: Sendable {
     }
   }
 
+  /// What a new case records about whom its mail came from (issue 18).
+  public struct CaseTrust: Sendable, Equatable {
+    /// The key that speaks for the sender (valid signature, user ID for From, not another
+    /// key than the one pinned to the address): pinned to the case and the address.
+    public var signerKey: SignerKey?
+    /// A signer the gateway had no key for, waited for (`casesAwaiting`).
+    public var awaitedSigner: String?
+    /// A case the mail named although its sender is not that case's reporter.
+    public var claimedCaseID: CaseID?
+    /// `EncryptedMessage.identity` of each encrypted message in the mail.
+    public var ciphertexts: [String]
+
+    public init(signerKey: SignerKey? = nil, awaitedSigner: String? = nil, claimedCaseID: CaseID? = nil, ciphertexts: [String] = []) {
+      self.signerKey = signerKey
+      self.awaitedSigner = awaitedSigner
+      self.claimedCaseID = claimedCaseID
+      self.ciphertexts = ciphertexts
+    }
+  }
+
   /// A case as `openCase` left it.
   public struct OpenedCase: Sendable {
     public let `case`: Case
@@ -167,6 +187,8 @@ public final class Store: Sendable {
     /// a conflict an admin must look at. Empty when there are none, and for a case that
     /// existed already.
     public let otherReporterKeys: [String]
+    /// False for a case that existed already (the same mail, after a restart).
+    public var isNew = true
   }
 
   /// `createCase` that also looks for a possible duplicate among the reporter's open cases
@@ -174,20 +196,26 @@ public final class Store: Sendable {
   /// pass commits one case after the other, and each step of its own would wait its turn
   /// for the database again.
   public func openCase(rawMailID: Int64, report: Report, verdict: Verdict, timeline: Timeline, severity: Severity?,
-                       details: CaseDetails = CaseDetails(), signerKey: SignerKey? = nil) async throws(StoreError) -> OpenedCase {
+                       details: CaseDetails = CaseDetails(), trust: CaseTrust = CaseTrust()) async throws(StoreError) -> OpenedCase {
     let keepText = keepsReportText
     return try await write { db in
       if let existing = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
-        return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [])
+        return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [], isNew: false)
       }
       // Both are hints for the team, as they were when each had its own transaction: a failed
       // statement (an asset list an admin broke by hand, say) never stops the case from opening.
       let duplicate = (try? Self.possibleDuplicate(db, reporterAddress: report.reporterAddress, assets: details.assets,
                                                    title: report.subject)) ?? nil
+      var copyOf: CaseID?
+      for identity in trust.ciphertexts where copyOf == nil {
+        copyOf = try String.fetchOne(db, cached: "SELECT case_id FROM case_ciphertext WHERE identity = ?", arguments: [identity])
+          .flatMap(CaseID.init)
+      }
       let year = TimelinePolicy.year(of: report.receivedAt)
       let number = (try Int.fetchOne(db, cached: "SELECT MAX(number) FROM case_file WHERE year = ?", arguments: [year]) ?? 0) + 1
       let id = CaseID(year: year, number: number)
-      let signer: String? = { if case .valid(let fpr, _, _) = verdict.signature { return fpr }; return nil }()
+      // Only a key that speaks for the sender is pinned (issue 18, point 3).
+      let signer = trust.signerKey?.fingerprint
       var made = Case(id: id, title: report.subject, severity: severity, reporterAddress: report.reporterAddress,
                       reporterName: report.reporterName, reporterFingerprint: signer, timeline: timeline,
                       verdict: verdict, messageID: report.messageID, attachments: report.attachments)
@@ -198,6 +226,9 @@ public final class Store: Sendable {
       made.cvssVectors = details.cvssVectors
       made.language = details.language
       made.possibleDuplicateOf = duplicate
+      made.awaitedSigner = signer == nil ? trust.awaitedSigner : nil
+      made.claimedCaseID = trust.claimedCaseID
+      made.copyOf = copyOf
       try db.execute(cached: """
         INSERT INTO case_file (id, year, number, raw_mail_id, state, title, severity, reporter_address, reporter_name,
           reporter_fingerprint, message_id, received_at, triage_due, fix_due, disclosure_proposed, verdict, attachments, report_text)
@@ -209,19 +240,32 @@ public final class Store: Sendable {
           keepText ? report.text : nil,
         ])
       try db.execute(cached: """
-        UPDATE case_file SET assets = ?, scope = ?, cwe = ?, cve = ?, cvss = ?, fields = ?, language = ?, duplicate_of = ?
+        UPDATE case_file SET assets = ?, scope = ?, cwe = ?, cve = ?, cvss = ?, fields = ?, language = ?, duplicate_of = ?,
+          awaited_signer = ?, claimed_case = ?, copy_of = ?
         WHERE id = ?
         """, arguments: [try Self.json(details.assets), details.scope.rawValue, try Self.json(details.cweIDs),
                          try Self.json(details.cveIDs), try Self.json(details.cvssVectors), keepText ? details.fieldsJSON : nil,
-                         details.language, duplicate?.description, id.description])
+                         details.language, duplicate?.description, made.awaitedSigner, made.claimedCaseID?.description,
+                         copyOf?.description, id.description])
+      for identity in trust.ciphertexts {
+        try db.execute(cached: "INSERT OR IGNORE INTO case_ciphertext (identity, case_id) VALUES (?, ?)", arguments: [identity, id.description])
+      }
       if let messageID = report.messageID {
         try db.execute(cached: "INSERT OR IGNORE INTO case_message (message_id, case_id) VALUES (?, ?)", arguments: [messageID, id.description])
       }
       try db.execute(cached: "UPDATE raw_mail SET state = 'cased' WHERE id = ?", arguments: [rawMailID])
       try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.created",
                      detail: "encryption \(verdict.encryption.name), signature \(verdict.signature.name)")
-      let others = signerKey.flatMap {
-        try? Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date())
+      if let claimed = trust.claimedCaseID {
+        try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.claimsOther",
+                       detail: "the mail names \(claimed), whose reporter it does not come from; the team can merge it")
+      }
+      if let copyOf {
+        try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.copyOf",
+                       detail: "the mail carries the encrypted message of \(copyOf) again")
+      }
+      let others = trust.signerKey.flatMap {
+        try? Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date(), pin: true)
       }
       return OpenedCase(case: made, otherReporterKeys: others ?? [])
     }
@@ -465,6 +509,9 @@ public final class Store: Sendable {
     made.triagedAt = row["triaged_at"]
     made.fixedAt = row["fixed_at"]
     made.possibleDuplicateOf = (row["duplicate_of"] as String?).flatMap(CaseID.init)
+    made.awaitedSigner = row["awaited_signer"]
+    made.claimedCaseID = (row["claimed_case"] as String?).flatMap(CaseID.init)
+    made.copyOf = (row["copy_of"] as String?).flatMap(CaseID.init)
     return CaseRecord(case: made, rawMailID: row["raw_mail_id"], reportText: row["report_text"], fieldsJSON: row["fields"])
   }
 

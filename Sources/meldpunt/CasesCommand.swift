@@ -8,7 +8,7 @@ struct CasesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cases",
     abstract: "List and show the cases the gateway recorded.",
-    subcommands: [List.self, Show.self, Update.self, Note.self, Export.self, Reply.self])
+    subcommands: [List.self, Show.self, Update.self, Note.self, Export.self, Reply.self, PinKey.self])
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List cases, oldest first.")
@@ -106,6 +106,9 @@ struct CasesCommand: AsyncParsableCommand {
       }
       if !c.cweIDs.isEmpty || !c.cveIDs.isEmpty { lines.append("Ids:          \((c.cweIDs + c.cveIDs).joined(separator: ", "))") }
       if let duplicate = c.possibleDuplicateOf { lines.append("Possible duplicate of \(duplicate)") }
+      if let claimed = c.claimedCaseID { lines.append("CLAIMS CASE:  \(claimed), but the mail is not from its reporter nor signed by its key") }
+      if let copy = c.copyOf { lines.append("COPY OF:      \(copy) (the same encrypted message, re-sent)") }
+      if let awaited = c.awaitedSigner { lines.append("Signer key:   \(awaited.uppercased()) signed the report; the gateway does not have that key yet") }
       lines.append("Timeline:     acknowledge by \(Dates.day(c.timeline.acknowledgeDue)), assess by \(Dates.day(c.timeline.triageDue)), fix by \(Dates.day(c.agreement?.fixDue ?? c.timeline.fixDue)), disclosure \(c.agreement?.disclosureDate.map(Dates.day).map { "agreed \($0)" } ?? "proposed \(Dates.day(c.timeline.proposedDisclosure))")")
       let promises = configuration.timeline.status(of: c.timeline, acknowledgedAt: c.acknowledgedAt, triagedAt: c.triagedAt,
                                                    fixedAt: c.fixedAt, now: Date(), warnWithin: configuration.overdueWarningWorkingDays)
@@ -129,8 +132,10 @@ struct CasesCommand: AsyncParsableCommand {
         lines.append("")
         lines.append("Follow-ups:")
         for f in followUps {
-          var line = "  \(Dates.minute(f.receivedAt))  signature \(f.verdict.signature.name)"
+          var line = "  \(Dates.minute(f.receivedAt))  from \(f.sender ?? "(no address)"), signature \(f.verdict.signature.name)"
+          if let signer = f.signer { line += " by \(signer)" }
           if !f.keywords.isEmpty { line += ", keywords \(f.keywords.joined(separator: " ")) \(f.applied ? "applied" : "NOT applied")" }
+          if !f.refusedKeywords.isEmpty { line += " (refused: \(f.refusedKeywords.joined(separator: "; ")))" }
           if f.possibleImpersonation { line += "  POSSIBLE IMPERSONATION" }
           lines.append(line)
           if let text = f.text { lines.append(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")) }

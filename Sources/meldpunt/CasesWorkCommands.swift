@@ -2,6 +2,7 @@ import ArgumentParser
 import Cases
 import Foundation
 import Gateway
+import OpenPGP
 import Store
 
 /// Parses `YYYY-MM-DD` for command-line options.
@@ -154,6 +155,32 @@ extension CasesCommand {
         let result = try await gateway.reply(to: CaseID(id)!, text: text, actor: actor.name)
         print("Reply \(result.sent ? "sent" : "queued (the outbox retries)"), \(result.encrypted ? "signed and encrypted" : "signed (no key known for the reporter)").")
       } catch { throw Failure("\(error)") }
+    }
+  }
+
+  struct PinKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "pin-key",
+      abstract: "Settle which key is the case's reporter's: pin it to the case and the reporter's address.",
+      discussion: """
+        The key must be in the gateway's keyrings (`meldpunt keys import FILE`) and carry the reporter's address. \
+        The stored first report is verified again with it; from then on only this key's signed keywords count, \
+        and mail to the reporter is encrypted to it.
+        """)
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Argument(help: ArgumentHelp("The case id.", valueName: "id")) var id: String
+    @Argument(help: ArgumentHelp("The key's full fingerprint.", valueName: "fingerprint")) var fingerprint: String
+
+    func validate() throws {
+      if CaseID(id) == nil { throw ValidationError("'\(id)' is not a case id; they look like MP-2026-0001.") }
+    }
+
+    func run() async throws {
+      let gateway = try await options.openGateway(logger: options.makeLogger())
+      let verdict: Verdict
+      do { verdict = try await gateway.pinCaseKey(CaseID(id)!, fingerprint: fingerprint, actor: actor.name) } catch { throw Failure("\(error)") }
+      print("Pinned \(Fingerprint(fingerprint).hex) to \(id). The first report's signature: \(verdict.signature.name)\(verdict.speaksForSender ? " (by this key)" : "").")
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OpenPGP
 import Store
 
 struct InitCommand: AsyncParsableCommand {
@@ -46,6 +47,8 @@ struct InitCommand: AsyncParsableCommand {
         .write(to: URL(fileURLWithPath: home + "/gpg-agent.conf"))
       print("Created key home \(home) (mode 0700).")
     }
+    // The reporters' and the team's keyrings beside the gateway's own (issue 18).
+    do { try KeyRoles(home: home).prepare() } catch { throw Failure("\(error)") }
 
     let database = directory + "/meldpunt.sqlite"
     if fm.fileExists(atPath: database) {

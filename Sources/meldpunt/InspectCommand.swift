@@ -3,6 +3,7 @@ import Cases
 import Foundation
 import Gateway
 import OpenPGP
+import Store
 
 struct InspectCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -24,7 +25,7 @@ struct InspectCommand: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("A config file to take the key home, passphrase and limits from.", valueName: "file"))
   var config: String?
 
-  @Flag(name: .long, help: "Import keys attached to the mail into the key home when a signer is unknown, as the gateway does. Off by default, so inspecting never changes the key home.")
+  @Flag(name: .long, help: "Import keys the mail offers into the reporters' keyring when a signer is unknown, as the gateway does (same rules). Off by default: inspecting then only says which keys the gateway would take, and changes nothing.")
   var importKeys = false
 
   @Flag(help: "Print one JSON object for scripts.")
@@ -56,9 +57,18 @@ struct InspectCommand: AsyncParsableCommand {
       throw Failure("The key home \(home) does not exist; name one with --gnupghome.")
     }
     let engine = OpenPGPEngine(home: home, passphrase: configuration?.passphrase ?? ProcessInfo.processInfo.environment["MELDPUNT_GNUPG_PASSPHRASE"])
+    // The same keyring roles and import rules as the gateway (issue 18, point 8).
+    do { try engine.roles.prepare() } catch { throw Failure("\(error)") }
+    let store: Store?
+    do { store = try configuration.flatMap(Gateway.existingStore) } catch { throw Failure("\(error)") }
+    let trust: KeyTrust
+    do {
+      trust = try await KeyTrust.make(engine: engine, store: store, gatewayAddress: configuration?.address ?? "",
+                                      teamAddresses: configuration?.team.addresses ?? [], dryRun: !importKeys)
+    } catch { throw Failure("\(error)") }
     return ReportReader(engine: engine, limits: configuration?.limits ?? .default,
                         maxDecryptedBytes: configuration?.maxDecryptedBytes ?? 64 * 1024 * 1024,
-                        acceptPlaintext: configuration?.acceptPlaintext ?? true, importAttachedKeys: importKeys)
+                        acceptPlaintext: configuration?.acceptPlaintext ?? true, trust: trust)
   }
 
   static func describe(_ reading: Reading) -> String {
@@ -85,6 +95,10 @@ struct InspectCommand: AsyncParsableCommand {
     for part in v.parts {
       lines.append("  part \(part.path) \(part.contentType): \(part.encrypted ? "encrypted" : "NOT encrypted"), \(part.signed ? "signed" : "not signed")")
     }
+    let offer = reading.keyOffer
+    for fpr in offer.imported { lines.append("Key:         \(fpr.hex) imported into the reporters' keyring") }
+    for fpr in offer.wouldImport { lines.append("Key:         \(fpr.hex) would be imported (run with --import-keys to judge with it)") }
+    for refusal in Set(offer.refusals).sorted(by: { $0.rawValue < $1.rawValue }) { lines.append("Key refused: \(refusal.explanation)") }
     for attachment in reading.attachments {
       lines.append("  attachment \(attachment.name ?? "(no name)") \(attachment.type) \(attachment.size) bytes\(attachment.encrypted ? ", encrypted" : "")")
     }
@@ -113,6 +127,9 @@ struct InspectionJSON: Encodable {
   let protectedSubject: Bool
   let attachments: [File]
   let parts: [PartVerdict]
+  let keysImported: [String]
+  let keysWouldImport: [String]
+  let keysRefused: [String]
 
   init(_ reading: Reading) {
     let v = reading.verdict
@@ -137,11 +154,15 @@ struct InspectionJSON: Encodable {
     protectedSubject = reading.subjectWasProtected
     attachments = reading.attachments.map { File(name: $0.name, type: $0.type, size: $0.size, encrypted: $0.encrypted) }
     parts = v.parts
+    keysImported = reading.keyOffer.imported.map(\.hex)
+    keysWouldImport = reading.keyOffer.wouldImport.map(\.hex)
+    keysRefused = Set(reading.keyOffer.refusals.map(\.rawValue)).sorted()
   }
 
   enum CodingKeys: String, CodingKey {
     case outcome, reason, from, messageID, sha256, encryption, encryptionFailure, encryptedParts, signature
     case signerFingerprint, signerUserID, signerMatchesFrom, otherSignatures, flags, subject, protectedSubject, attachments, parts
+    case keysImported, keysWouldImport, keysRefused
   }
 
   /// Keys with no value are written as null, not left out: scripts can rely on every key.
@@ -163,6 +184,9 @@ struct InspectionJSON: Encodable {
     try c.encode(flags, forKey: .flags)
     try c.encode(subject, forKey: .subject)
     try c.encode(protectedSubject, forKey: .protectedSubject)
+    try c.encode(keysImported, forKey: .keysImported)
+    try c.encode(keysWouldImport, forKey: .keysWouldImport)
+    try c.encode(keysRefused, forKey: .keysRefused)
     try c.encode(attachments, forKey: .attachments)
     try c.encode(parts, forKey: .parts)
   }

@@ -11,9 +11,12 @@ struct KeysCommand: AsyncParsableCommand {
     discussion: """
       The gateway key signs every mail Meldpunt sends and decrypts reports. It lives in the key home \
       (`gnupg.home`), protected by the passphrase in `gnupg.passphraseFile` if there is one. Only its \
-      public part ever leaves the machine (`keys export --public`, `meldpunt publish`).
+      public part ever leaves the machine (`keys export --public`, `meldpunt publish`). It is chosen by \
+      fingerprint: made by `keys generate` or `keys rotate`, adopted with `keys adopt`, imported with \
+      `keys import`, or named by `gateway.signingKey`; never found by its address. Reporters' keys live \
+      in `reporters/` beside it, the team's in `team/`; no mail can add a key to the key home.
       """,
-    subcommands: [Generate.self, List.self, Import.self, Export.self, Rotate.self, Revoke.self])
+    subcommands: [Generate.self, List.self, Import.self, Adopt.self, Pin.self, Export.self, Rotate.self, Revoke.self])
 
   /// Parses lifetimes like "2y", "18m", "90d", "never".
   struct Lifetime: ExpressibleByArgument {
@@ -57,26 +60,31 @@ struct KeysCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List gateway keys and reporter keys with expiry and where they came from.")
+    static let configuration = CommandConfiguration(abstract: "List the gateway's, the team's and the reporters' keys, with expiry, pins and where they came from.")
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Print JSON for scripts.") var json = false
 
     func run() async throws {
       let configuration = try await options.loadConfiguration(readSecrets: true)
       let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-      let gateway = try await engine.keys(secret: true)
-      let all = try await engine.keys(secret: false)
+      try engine.roles.prepare()
       let store = try await options.openStore()
+      let gateway = try await Gateway.gatewayKeys(configuration, engine: engine, store: store)
+      let secret = try await engine.keys(secret: true)
+      let team = try await engine.keys(in: .team)
+      let all = try await engine.keys(secret: false)
       let seen = try await store.reporterKeys()
-      let reporters = all.filter { key in !gateway.contains { $0.fingerprint == key.fingerprint } }
-      let entries = gateway.map { KeyJSON($0, role: "gateway", seen: []) } + reporters.map { key in
-        KeyJSON(key, role: "reporter", seen: seen.filter { $0.fingerprint == key.fingerprint.hex })
-      }
+      var entries = gateway.map { KeyJSON($0, role: "gateway", seen: []) }
+      // A secret key nobody adopted: it neither signs nor is published until `keys adopt`.
+      entries += secret.filter { key in !gateway.contains { $0.fingerprint == key.fingerprint } }.map { KeyJSON($0, role: "gateway-candidate", seen: []) }
+      entries += team.map { KeyJSON($0, role: "team", seen: []) }
+      entries += all.filter { key in !secret.contains { $0.fingerprint == key.fingerprint } && !team.contains { $0.fingerprint == key.fingerprint } }
+        .map { key in KeyJSON(key, role: "reporter", seen: seen.filter { $0.fingerprint == key.fingerprint.hex }) }
       if json { try printJSON(entries); return }
-      var rows = [["ROLE", "FINGERPRINT", "USER IDS", "EXPIRES", "STATE", "SOURCE", "LAST SEEN"]]
+      var rows = [["ROLE", "FINGERPRINT", "USER IDS", "EXPIRES", "STATE", "SOURCE", "PINNED TO", "LAST SEEN"]]
       for e in entries {
         rows.append([e.role, e.fingerprint, e.userIDs.joined(separator: "; "), e.expiresAt.map(Dates.day) ?? "never",
-                     e.state, e.source ?? "-", e.lastSeen.map(Dates.day) ?? "-"])
+                     e.state, e.source ?? "-", e.pinnedTo.isEmpty ? "-" : e.pinnedTo.joined(separator: ", "), e.lastSeen.map(Dates.day) ?? "-"])
       }
       print(Table.render(rows))
       let conflicts = try await store.keyEvents().filter { $0.action == "conflict" }
@@ -85,7 +93,13 @@ struct KeysCommand: AsyncParsableCommand {
   }
 
   struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import keys from a file (or - for standard input), e.g. a reporter's public key.")
+    static let configuration = CommandConfiguration(
+      abstract: "Import keys from a file (or - for standard input): a reporter's public key, or the gateway's own secret key.",
+      discussion: """
+        Public keys go into the reporters' keyring and are pinned to each address they carry that has no pinned \
+        key yet (use `keys pin` to change a pin). A file with a secret key is the gateway's own key: it goes \
+        into the key home and is recorded as a gateway key.
+        """)
     @OptionGroup var options: GlobalOptions
     @OptionGroup var actor: ActorOption
     @Argument(help: ArgumentHelp("The key file, or - to read standard input.", valueName: "file")) var file: String
@@ -93,21 +107,47 @@ struct KeysCommand: AsyncParsableCommand {
     func run() async throws {
       let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
       guard let data else { throw Failure("Cannot read \(file).") }
+      let gateway = try await options.openGateway(logger: options.makeLogger())
+      let result: Gateway.AdminImport
+      do { result = try await gateway.importAdminKeys([UInt8](data), file: file, actor: actor.name) } catch { throw Failure("\(error)") }
+      if result.gatewayKeys.isEmpty && result.reporterKeys.isEmpty { throw Failure("No OpenPGP key found in \(file).") }
+      for fpr in result.gatewayKeys { print("Imported gateway key \(fpr.hex)") }
+      for fpr in result.reporterKeys { print("Imported \(fpr.hex)") }
+      for note in result.notes { print("Note: \(note)") }
+    }
+  }
+
+  struct Adopt: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Make a key created with gpg in the key home a gateway key (by its fingerprint).",
+      discussion: "A key in the key home is never used because of its address: it signs and is published only once adopted (or named by `gateway.signingKey`).")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Argument(help: ArgumentHelp("The key's full fingerprint (see `meldpunt keys list`).", valueName: "fingerprint")) var fingerprint: String
+
+    func run() async throws {
       let configuration = try await options.loadConfiguration(readSecrets: true)
       let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-      let imported = try await engine.importKeys([UInt8](data))
-      if imported.isEmpty { throw Failure("No OpenPGP key found in \(file).") }
       let store = try await options.openStore()
-      for fpr in imported {
-        for key in try await engine.keys(matching: fpr.hex) {
-          for address in key.emails {
-            let others = try await store.recordReporterKey(fpr.hex, address: address, source: .admin)
-            if !others.isEmpty { print("Note: \(address) already had key \(others.joined(separator: ", ")); see `meldpunt keys list`.") }
-          }
-        }
-        try await store.recordKeyEvent(action: "imported", fingerprint: fpr.hex, detail: "from \(file)", actor: actor.name)
-        print("Imported \(fpr.hex)")
-      }
+      do {
+        let key = try await Gateway.adoptGatewayKey(fingerprint, configuration: configuration, engine: engine, store: store, actor: actor.name)
+        print("Adopted \(key.fingerprint.hex) (\(key.userIDs.joined(separator: "; "))) as a gateway key; it signs from now on unless `gateway.signingKey` names another.")
+      } catch { throw Failure("\(error)") }
+    }
+  }
+
+  struct Pin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Make FINGERPRINT the one key trusted for a reporter's ADDRESS (settles a key conflict).")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Argument(help: ArgumentHelp("The reporter's address.", valueName: "address")) var address: String
+    @Argument(help: ArgumentHelp("The key's full fingerprint.", valueName: "fingerprint")) var fingerprint: String
+
+    func run() async throws {
+      let gateway = try await options.openGateway(logger: options.makeLogger())
+      do { try await gateway.pinKey(fingerprint, address: address, actor: actor.name) } catch { throw Failure("\(error)") }
+      print("Pinned \(Fingerprint(fingerprint).hex) to \(address.lowercased()); no other key is used for it.")
     }
   }
 
@@ -125,7 +165,8 @@ struct KeysCommand: AsyncParsableCommand {
       let configuration = try await options.loadConfiguration(readSecrets: true)
       let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
       var armored: [UInt8] = []
-      for key in try await engine.keys(matching: configuration.address, secret: true) where !key.revoked && !key.expired {
+      let store = try Gateway.existingStore(configuration)
+      for key in try await Gateway.gatewayKeys(configuration, engine: engine, store: store) where !key.revoked && !key.expired {
         armored += try await engine.exportPublicKey(key.fingerprint.hex, armored: true)
       }
       if armored.isEmpty { throw Failure("No gateway key for \(configuration.address); create one with `meldpunt keys generate`.") }
@@ -153,7 +194,8 @@ struct KeysCommand: AsyncParsableCommand {
       guard let algo = KeyAlgorithm(rawValue: algorithm) else { throw ValidationError("Unknown algorithm '\(algorithm)'.") }
       let configuration = try await options.loadConfiguration(readSecrets: true)
       let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-      let old = try await engine.keys(matching: configuration.address, secret: true).filter { !$0.revoked && !$0.expired }
+      let old = try await Gateway.gatewayKeys(configuration, engine: engine, store: Gateway.existingStore(configuration))
+        .filter { !$0.revoked && !$0.expired }
       let fpr = try await KeyWork.generate(configuration, algorithm: algo, lifetime: expires.seconds, actor: actor.name,
                                             action: "rotated", options: options,
                                             detail: "replaces \(old.map(\.fingerprint.hex).joined(separator: ", "))")
@@ -190,12 +232,13 @@ enum KeyWork {
     let userID = "\(configuration.organisation) security <\(configuration.address)>"
     let fpr: Fingerprint
     do { fpr = try await engine.generateKey(userID: userID, algorithm: algorithm, lifetime: lifetime) } catch { throw Failure("\(error)") }
-    if FileManager.default.fileExists(atPath: configuration.databasePath) {
-      let store = try await options.openStore()
-      try await store.recordKeyEvent(action: action, fingerprint: fpr.hex,
-                                     detail: "\(algorithm.rawValue), \(lifetime == 0 ? "no expiry" : "expires in \(lifetime / 86_400) days") \(detail)",
-                                     actor: actor)
-    }
+    // The record is what makes the key the gateway's (it is never found by its address), so
+    // the database is created here if `init` has not made it yet.
+    let store: Store
+    do { store = try Store(path: configuration.databasePath, keepReportText: configuration.storeReportText) } catch { throw Failure("\(error)") }
+    try await store.recordKeyEvent(action: action, fingerprint: fpr.hex,
+                                   detail: "\(algorithm.rawValue), \(lifetime == 0 ? "no expiry" : "expires in \(lifetime / 86_400) days") \(detail)",
+                                   actor: actor)
     return fpr
   }
 }
@@ -212,6 +255,8 @@ struct KeyJSON: Encodable {
   let source: String?
   let firstSeen: Date?
   let lastSeen: Date?
+  /// The addresses this key is pinned to.
+  let pinnedTo: [String]
 
   init(_ key: KeyInfo, role: String, seen: [ReporterKey]) {
     self.role = role
@@ -225,5 +270,6 @@ struct KeyJSON: Encodable {
     source = seen.first?.source.rawValue
     firstSeen = seen.map(\.firstSeen).min()
     lastSeen = seen.map(\.lastSeen).max()
+    pinnedTo = seen.filter { $0.pinnedAt != nil }.map(\.address)
   }
 }

@@ -14,8 +14,12 @@ struct KeysAndPublicationCommandTests {
     let environment = try TestEnvironment.start()
     defer { environment.stop() }
     let old = environment.gatewayFingerprint
-    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary())
-    #expect(try gateway.run(["process", "--once"]).status == 0)  // creates the database
+    let gateway = try GatewaySetup(environment: environment, binary: GatewaySetup.locateBinary(), namesSigningKey: false)
+    // A key made with gpg in the key home is the gateway's only once adopted (issue 18).
+    let refused = try gateway.run(["process", "--once"])
+    #expect(refused.status != 0 && refused.stderr.contains("keys adopt"), "\(refused.stderr)")
+    #expect(try gateway.run(["keys", "adopt", old, "--actor", "admin"]).status == 0)
+    #expect(try gateway.run(["process", "--once"]).status == 0)
     let rotated = try gateway.run(["keys", "rotate", "--actor", "admin"])
     #expect(rotated.status == 0, "\(rotated.stderr)")
     let keys = try #require(try Self.json(try gateway.run(["keys", "list", "--json"])) as? [[String: Any]])
@@ -59,7 +63,7 @@ struct KeysAndPublicationCommandTests {
     #expect(after.first { $0["fingerprint"] as? String == old }?["state"] as? String == "revoked")
   }
 
-  @Test("A second key for a reporter's address is flagged, never swapped in; doctor warns")
+  @Test("A second key for a reporter's address is flagged, never swapped in (the first admin import is pinned); doctor warns")
   func reporterKeyConflict() throws {
     let environment = try TestEnvironment.start()
     defer { environment.stop() }
@@ -72,15 +76,22 @@ struct KeysAndPublicationCommandTests {
     try Data(try environment.reporterHome.exportPublic(second)).write(to: URL(fileURLWithPath: secondFile))
     #expect(try gateway.run(["keys", "import", firstFile]).status == 0)
     let imported = try gateway.run(["keys", "import", secondFile])
-    #expect(imported.stdoutText.contains("already had key"))
+    #expect(imported.stdoutText.contains("already has the pinned key \(first)"), "\(imported.stdoutText)")
     let listed = try gateway.run(["keys", "list"])
     #expect(listed.stdoutText.contains("CONFLICT"))
-    // With two keys and none pinned, the acknowledgement is signed only, not encrypted to a guess.
+    // The acknowledgement is encrypted to the pinned key only, never to the second one.
     try environment.dovecot.append(ReportMail.plain(from: "rita@reporter.example", to: TestEnvironment.gatewayAddress,
                                                     subject: "plain", body: "report"))
     #expect(try gateway.run(["process", "--once"]).status == 0)
-    let ack = try SignedMailCheck(try environment.smtp.waitForMessages(count: 1, timeout: 10)[0].data, home: environment.reporterHome)
-    #expect(ack.isMultipartSigned && !ack.isEncrypted)
+    let mail = try environment.smtp.waitForMessages(count: 1, timeout: 10)[0]
+    let ack = try SignedMailCheck(mail.data, home: environment.reporterHome)
+    #expect(ack.isEncrypted && ack.signatureGood)
+    let packets = try environment.reporterHome.gpg(["--list-packets", "--list-only"], stdin: ack.message.decodedBody(of: ack.message.root.children[1]))
+    let recipients = (packets.stdoutText + packets.stderr).split(separator: "\n").filter { $0.contains("pubkey enc packet") }
+    #expect(recipients.count == 1, "\(recipients)")
+    let secondSubkeys = try environment.reporterHome.gpg(["--with-colons", "--list-keys", second]).stdoutText
+      .split(separator: "\n").filter { $0.hasPrefix("sub:") }.map { String($0.split(separator: ":", omittingEmptySubsequences: false)[4]) }
+    #expect(!recipients.contains { line in secondSubkeys.contains { line.contains($0) } }, "encrypted to the second key")
     let doctor = try gateway.run(["doctor"])
     #expect(doctor.stdoutText.contains("WARNING  reporter keys"))
     #expect(doctor.status == 0, "\(doctor.stdoutText)")

@@ -142,7 +142,7 @@ import Testing
       let report = Report(reporterAddress: "Rita@Reporter.example", subject: title, text: "t", messageID: nil, receivedAt: Date())
       return try await store.openCase(rawMailID: raw.id, report: report, verdict: Verdict(encryption: .full, signature: .none),
                                       timeline: timeline, severity: nil, details: CaseDetails(assets: ["https://app.example.org/login"]),
-                                      signerKey: Store.SignerKey(fingerprint: key, source: .attachment))
+                                      trust: Store.CaseTrust(signerKey: Store.SignerKey(fingerprint: key, source: .attachment)))
     }
     let first = try await open(1, title: "SQL injection in login form", key: "AAAA")
     #expect(first.case.possibleDuplicateOf == nil)
@@ -162,7 +162,7 @@ import Testing
     let thirdRaw = try #require(try await store.caseRecord(third.case.id)).rawMailID
     let again = try await store.openCase(rawMailID: thirdRaw, report: Report(
       reporterAddress: "rita@reporter.example", subject: "x", text: "t", messageID: nil, receivedAt: Date()),
-      verdict: Verdict(encryption: .full, signature: .none), timeline: timeline, severity: nil, signerKey: Store.SignerKey(fingerprint: "CCCC", source: .admin))
+      verdict: Verdict(encryption: .full, signature: .none), timeline: timeline, severity: nil, trust: Store.CaseTrust(signerKey: Store.SignerKey(fingerprint: "CCCC", source: .admin)))
     #expect(again.case.id == third.case.id)
     #expect(again.otherReporterKeys.isEmpty)
     #expect(try await store.reporterKeys().count == 2)

@@ -50,12 +50,12 @@ public struct Publisher: Sendable {
     self.signer = signer
   }
 
-  /// A publisher for the gateway's own key: `gateway.signingKey`, else the secret key
-  /// that carries `gateway.address`, as `meldpunt run` would pick it.
+  /// A publisher for the gateway's own key: `gateway.signingKey`, else the gateway key that
+  /// `meldpunt keys` recorded, as `meldpunt run` would pick it (never a key found by address).
   public static func open(_ configuration: GatewayConfiguration, publication: PublicationConfiguration,
                           baseURL: String? = nil) async throws(GatewayError) -> Publisher {
     let engine = OpenPGPEngine(home: configuration.gnupgHome, passphrase: configuration.passphrase)
-    let signer = try await Gateway.resolveSigner(configuration, engine: engine)
+    let signer = try await Gateway.resolveSigner(configuration, engine: engine, store: Gateway.existingStore(configuration))
     return Publisher(configuration: configuration, publication: publication, engine: engine, signer: signer, baseURL: baseURL)
   }
 
