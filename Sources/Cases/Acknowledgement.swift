@@ -117,7 +117,6 @@ public struct Acknowledgement: Sendable, Equatable {
     return Acknowledgement(subject: rendered.subject, body: rendered.body)
   }
 
-  /// The covering text of an agreement update.
   /// The signed answer to a reply whose keywords were not applied: which, and why, and how
   /// to send them so they count (issue 18, point 3). It names no key and quotes nothing.
   public static func keywordsNotApplied(caseID: CaseID, refused: [(keyword: String, reason: KeywordRefusal)], texts: MailTexts,
@@ -129,6 +128,7 @@ public struct Acknowledgement: Sendable, Equatable {
     return Acknowledgement(subject: p["refused.subject", ["case": caseID.description]], body: lines.joined(separator: "\n") + "\n")
   }
 
+  /// The covering text of an agreement update.
   public static func agreementChanged(caseID: CaseID, changes: [AgreementChange], texts: MailTexts, facts: SenderFacts) -> Acknowledgement {
     var values = ReporterWords.common(facts: facts, phrases: texts.phrases)
     values["case"] = caseID.description

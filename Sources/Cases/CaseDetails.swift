@@ -38,12 +38,13 @@ public struct FollowUp: Sendable, Equatable {
   public let possibleImpersonation: Bool
   public let text: String?
   /// The From address it came with.
-  public var sender: String? = nil
-  /// Keywords that were not applied, each with the reason ("ACCEPT: not inside the signed part").
-  public var refusedKeywords: [String] = []
+  public let sender: String?
+  /// Keywords that were not applied, each with the reason ("ACCEPT: outsideSignedPart").
+  public let refusedKeywords: [String]
 
   public init(id: Int64, caseID: CaseID, rawMailID: Int64, receivedAt: Date, verdict: Verdict, signer: String?,
-              keywords: [String], applied: Bool, possibleImpersonation: Bool, text: String?) {
+              keywords: [String], applied: Bool, possibleImpersonation: Bool, text: String?, sender: String? = nil,
+              refusedKeywords: [String] = []) {
     self.id = id
     self.caseID = caseID
     self.rawMailID = rawMailID
@@ -54,6 +55,8 @@ public struct FollowUp: Sendable, Equatable {
     self.applied = applied
     self.possibleImpersonation = possibleImpersonation
     self.text = text
+    self.sender = sender
+    self.refusedKeywords = refusedKeywords
   }
 }
 

@@ -53,7 +53,7 @@ extension Gateway {
     // again and pin it before judging the keywords.
     if target.reporterFingerprint == nil, reading.verdict.speaksForSender, let signer, let awaited = target.awaitedSigner,
        Fingerprint(awaited).matches(Fingerprint(signer)) {
-      target = await settleAwaitedSigner(target, fingerprint: signer, source: signerKey(reading)?.source ?? .attachment, log: log) ?? target
+      target = try await settleAwaitedSigner(target, fingerprint: signer, source: signerKey(reading)?.source ?? .attachment, log: log) ?? target
     }
     let pinned = target.reporterFingerprint
     let impersonation = signer != nil && pinned != nil && signer?.uppercased() != pinned?.uppercased()
@@ -133,33 +133,38 @@ extension Gateway {
   /// The awaited key of `target` arrived: the stored original is read again with it and, when
   /// that key now speaks for the reporter, the case gets the new verdict and the key is pinned.
   /// Nil when the original does not verify with it.
-  func settleAwaitedSigner(_ target: Case, fingerprint: String, source: ReporterKey.Source, log: Logger) async -> Case? {
-    guard let record = try? await store.caseRecord(target.id), let bytes = try? await store.rawMailBytes(id: record.rawMailID) else { return nil }
+  func settleAwaitedSigner(_ target: Case, fingerprint: String, source: ReporterKey.Source,
+                           log: Logger) async throws(GatewayError) -> Case? {
+    let bytes: [UInt8]
+    do throws(StoreError) {
+      guard let record = try await store.caseRecord(target.id) else { throw .notFound("Case \(target.id)") }
+      bytes = try await store.rawMailBytes(id: record.rawMailID)
+    } catch { throw .store(error) }
     let again = await reader.read(bytes, receivedAt: target.timeline.receivedAt)
     guard again.verdict.speaksForSender, let signer = again.verdict.signature.fingerprint,
           signer.caseInsensitiveCompare(fingerprint) == .orderedSame else {
       log.notice("The awaited key did not verify the first report", metadata: ["pgp.key": "\(fingerprint)"])
       return nil
     }
+    let settled: Case?
     do {
       let others = try await store.pinAwaitedSigner(caseID: target.id, verdict: again.verdict, fingerprint: signer, source: source)
       await noteKeyConflict(Store.SignerKey(fingerprint: signer, source: source), others: others, address: target.reporterAddress,
                             caseID: target.id)
-    } catch {
-      log.warning("Could not pin the awaited key", metadata: ["error": "\(error)"])
-      return nil
-    }
+      settled = try await store.caseRecord(target.id)?.case
+    } catch { throw .store(error) }
     log.info("The first report's key arrived; the original verified again", metadata: ["pgp.key": "\(signer)"])
-    return try? await store.caseRecord(target.id)?.case
+    return settled
   }
 
-  /// A key just arrived for `address` (WKD, an admin's import): every case waiting for it is
-  /// settled.
-  func keyArrived(_ fingerprint: Fingerprint, source: ReporterKey.Source) async {
-    guard let waiting = try? await store.casesAwaiting(signer: fingerprint.hex) else { return }
+  /// A key just arrived (WKD, an admin's import or pin): every case waiting for it is settled.
+  func keyArrived(_ fingerprint: Fingerprint, source: ReporterKey.Source) async throws(GatewayError) {
+    let waiting: [CaseID]
+    do { waiting = try await store.casesAwaiting(signer: fingerprint.hex) } catch { throw .store(error) }
     for id in waiting {
-      guard let target = try? await store.caseRecord(id)?.case else { continue }
-      _ = await settleAwaitedSigner(target, fingerprint: fingerprint.hex, source: source, log: logger)
+      let target: Case?
+      do { target = try await store.caseRecord(id)?.case } catch { throw .store(error) }
+      if let target { _ = try await settleAwaitedSigner(target, fingerprint: fingerprint.hex, source: source, log: logger) }
     }
   }
 

@@ -52,7 +52,7 @@ extension Gateway {
       do { try await store.recordKeyEvent(action: "imported", fingerprint: fingerprint.hex, detail: "reporter key from \(file)", actor: actor) }
       catch { throw .store(error) }
       result.reporterKeys.append(fingerprint)
-      await keyArrived(fingerprint, source: .admin)
+      try await keyArrived(fingerprint, source: .admin)
     }
     return result
   }
@@ -76,7 +76,7 @@ extension Gateway {
   public func pinKey(_ fingerprint: String, address: String, actor: String) async throws(GatewayError) {
     let key = try await reporterKeyCarrying(address, fingerprint: fingerprint)
     do { try await store.pinReporterKey(key.fingerprint.hex, address: address, actor: actor) } catch { throw .store(error) }
-    await keyArrived(key.fingerprint, source: .admin)
+    try await keyArrived(key.fingerprint, source: .admin)
   }
 
   /// `meldpunt cases pin-key ID FPR`: the team settles which key is the case's reporter's. The

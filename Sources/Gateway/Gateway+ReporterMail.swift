@@ -38,11 +38,11 @@ extension Gateway {
   /// Why a key must never be encrypted to (RSA/DSA under 2048 bits, only SHA-1 self-signatures),
   /// read from its exported packets once per key and run.
   func weakness(of fingerprint: Fingerprint) async -> KeyWeakness? {
-    if let known = keyStrengths.value(for: fingerprint.hex) { return known.weakness }
+    if let known = keyStrengths.withLock({ $0[fingerprint.hex] }) { return known }
     // A key that cannot be exported or read is not judged weak here; gpg's own checks still apply.
     guard let exported = try? await engine.exportPublicKey(fingerprint.hex, armored: false),
           let summary = try? KeyMaterial.keys(in: exported).first(where: { $0.fingerprint == fingerprint }) else { return nil }
-    keyStrengths.set(KeyStrength(weakness: summary.weakness), for: fingerprint.hex)
+    keyStrengths.withLock { $0[fingerprint.hex] = summary.weakness }
     return summary.weakness
   }
 
@@ -165,15 +165,3 @@ extension Gateway {
   }
 }
 
-/// Whether a reporter's key is weak, remembered per fingerprint.
-struct KeyStrength: Sendable { let weakness: KeyWeakness? }
-
-/// Values remembered for this run, by key.
-///
-/// `@unchecked Sendable` is safe: `values` is only touched under `lock`.
-final class Remembered<Value: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var values: [String: Value] = [:]
-  func value(for key: String) -> Value? { lock.withLock { values[key] } }
-  func set(_ value: Value, for key: String) { lock.withLock { values[key] = value } }
-}

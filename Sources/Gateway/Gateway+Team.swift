@@ -18,15 +18,11 @@ extension Gateway {
           let record = try? await store.caseRecord(caseID) else { return }
     let c = record.case
     let reportText = await Gateway.reportText(of: record, store: store, configuration: configuration) ?? "(not stored)"
+    // By the fingerprints of the team's key files, never by looking an address up (issue 18);
+    // a team keyring that cannot be listed leaves the tickets to `team.withoutKey`.
+    let usable = Set(((try? await engine.keys(in: .team)) ?? []).filter { $0.canEncrypt && !$0.revoked && !$0.expired }.map(\.fingerprint.hex))
     for address in configuration.team.addresses {
-      // By the fingerprints of the team's key files, never by looking the address up (issue 18).
-      var keys: [String] = []
-      for fingerprint in teamKeys[address.lowercased()] ?? [] {
-        let listed = (try? await engine.keys(in: .team, matching: fingerprint)) ?? []
-        if listed.contains(where: { $0.fingerprint.hex == fingerprint && $0.canEncrypt && !$0.revoked && !$0.expired }) {
-          keys.append(fingerprint)
-        }
-      }
+      let keys = (teamKeys[address.lowercased()] ?? []).filter(usable.contains)
       do {
         let built: (bytes: [UInt8], messageID: String)
         if !keys.isEmpty {

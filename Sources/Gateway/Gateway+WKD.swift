@@ -26,9 +26,11 @@ extension Gateway {
             info.emails.contains(where: { $0.caseInsensitiveCompare(address) == .orderedSame }),
             info.canEncrypt, !info.revoked, !info.expired else { continue }
       logger.info("Reporter key found in the Web Key Directory", metadata: ["pgp.key": "\(fingerprint.hex)"])
-      await keyArrived(fingerprint, source: .wkd)
-      let others = (try? await store.reporterKeys().filter { $0.address == address.lowercased() && $0.fingerprint != fingerprint.hex }) ?? []
-      return others.isEmpty ? fingerprint.hex : nil
+      // The key is in; a case waiting for it is settled the next time the key is used if this fails.
+      do { try await keyArrived(fingerprint, source: .wkd) } catch {
+        logger.warning("A case waiting for this key could not be settled", metadata: ["pgp.key": "\(fingerprint.hex)", "error": "\(error)"])
+      }
+      return offer.otherKeys.isEmpty ? fingerprint.hex : nil
     }
     wkdMisses.insert(address.lowercased())
     return nil

@@ -4,6 +4,7 @@ import Logging
 import MIME
 import OpenPGP
 import Store
+import Synchronization
 import Transport
 
 /// What one pass over the inbox did.
@@ -52,8 +53,8 @@ public final class Gateway: Sendable {
   let mail: MailLibrary
   let webhookSender: WebhookSender
   let wkdMisses = AddressSet()
-  /// Reporter keys judged weak or strong in this run (issue 18, point 4).
-  let keyStrengths = Remembered<KeyStrength>()
+  /// Reporter keys judged in this run, by fingerprint: the weakness, or nil for a strong key (issue 18, point 4).
+  let keyStrengths = Mutex<[String: KeyWeakness?]>([:])
   /// Time per pipeline stage.
   public let clock = StageClock()
   /// Moves of the pass in progress, sent to the server together.
@@ -111,7 +112,7 @@ public final class Gateway: Sendable {
   /// The team's keys are part of the config: imported (again) at every start into the team's
   /// own keyring, and chosen by the fingerprints in the files, per address their user IDs carry.
   static func importTeamKeys(_ configuration: GatewayConfiguration, engine: OpenPGPEngine) async throws(GatewayError) -> [String: [String]] {
-    var byAddress: [String: [String]] = [:]
+    var fromFiles: [Fingerprint] = []
     for file in configuration.team.keyFiles {
       guard let data = FileManager.default.contents(atPath: file) else {
         throw .configuration(.unreadableFile(key: "team.keyFiles", path: file, detail: "the file does not exist or cannot be read"))
@@ -123,14 +124,15 @@ public final class Gateway: Sendable {
         }
         throw .openPGP(error)
       }
-      for fingerprint in imported.all {
-        let keys: [KeyInfo]
-        do { keys = try await engine.keys(in: .team, matching: fingerprint.hex) } catch { throw .openPGP(error) }
-        for key in keys where key.fingerprint == fingerprint {
-          for address in configuration.team.addresses where key.emails.contains(where: { $0.caseInsensitiveCompare(address) == .orderedSame }) {
-            byAddress[address.lowercased(), default: []].append(fingerprint.hex)
-          }
-        }
+      fromFiles += imported.all
+    }
+    guard !fromFiles.isEmpty else { return [:] }
+    let keys: [KeyInfo]
+    do { keys = try await engine.keys(in: .team) } catch { throw .openPGP(error) }
+    var byAddress: [String: [String]] = [:]
+    for key in keys where fromFiles.contains(key.fingerprint) {
+      for address in configuration.team.addresses where key.emails.contains(where: { $0.caseInsensitiveCompare(address) == .orderedSame }) {
+        byAddress[address.lowercased(), default: []].append(key.fingerprint.hex)
       }
     }
     return byAddress
@@ -142,25 +144,21 @@ public final class Gateway: Sendable {
   /// in the key home is the gateway's only once an admin said so (issue 18).
   public static func resolveSigner(_ configuration: GatewayConfiguration, engine: OpenPGPEngine,
                                    store: Store?) async throws(GatewayError) -> String {
-    let candidates: [String]
+    let keys = try await gatewayKeys(configuration, engine: engine, store: store)
+    let usable = { (key: KeyInfo) in key.canSign && !key.revoked && !key.expired }
     if let configured = configuration.signingKey {
-      candidates = [configured]
-    } else {
-      do { candidates = try await store?.gatewayKeys().reversed() ?? [] } catch { throw .store(error) }
-    }
-    for candidate in candidates {
-      let keys: [KeyInfo]
-      do { keys = try await engine.keys(matching: candidate, secret: true) } catch { throw .openPGP(error) }
-      if let key = keys.first(where: { Fingerprint(candidate).matches($0.fingerprint) && $0.canSign && !$0.revoked && !$0.expired }) {
-        return key.fingerprint.hex
+      guard let key = keys.first(where: { Fingerprint(configured).matches($0.fingerprint) }), usable(key) else {
+        throw .openPGP(.signingKeyUnusable(configured))
       }
+      return key.fingerprint.hex
     }
-    if let configured = configuration.signingKey { throw .openPGP(.signingKeyUnusable(configured)) }
-    throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome)
+    guard let key = keys.last(where: usable) else { throw .noSigningKey(address: configuration.address, home: configuration.gnupgHome) }
+    return key.fingerprint.hex
   }
 
-  /// Every key that is the gateway's by an admin's word: `gateway.signingKey` and the keys
-  /// recorded by `meldpunt keys`, as far as their secret part is in the key home.
+  /// Every key that is the gateway's by an admin's word, as far as its secret part is in the
+  /// key home: the keys recorded by `meldpunt keys` in the order they were recorded, then
+  /// `gateway.signingKey`. One listing of the key home's secret keys.
   public static func gatewayKeys(_ configuration: GatewayConfiguration, engine: OpenPGPEngine,
                                  store: Store?) async throws(GatewayError) -> [KeyInfo] {
     var wanted: [String] = []
@@ -168,7 +166,11 @@ public final class Gateway: Sendable {
     if let configured = configuration.signingKey { wanted.append(configured) }
     let secret: [KeyInfo]
     do { secret = try await engine.keys(secret: true) } catch { throw .openPGP(error) }
-    return secret.filter { key in wanted.contains { Fingerprint($0).matches(key.fingerprint) } }
+    var keys: [KeyInfo] = []
+    for fingerprint in wanted {
+      if let key = secret.first(where: { Fingerprint(fingerprint).matches($0.fingerprint) }), !keys.contains(key) { keys.append(key) }
+    }
+    return keys
   }
 
   /// The database, when there is one already (commands that only read keys, such as
@@ -562,29 +564,24 @@ public final class Gateway: Sendable {
     let timeline = configuration.timeline.propose(receivedAt: raw.receivedAt, severity: severity)
     let key = signerKey(reading)
     let awaited: String? = { if case .unknownKey(let id) = reading.verdict.signature, !id.isEmpty { return id }; return nil }()
-    let trust = Store.CaseTrust(signerKey: key, awaitedSigner: awaited, claimedCaseID: claimed, ciphertexts: reading.ciphertexts)
-    let opened: Store.OpenedCase
-    do {
-      opened = try await store.openCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
-                                        severity: severity, details: details, trust: trust)
-    } catch { throw .store(error) }
-    let made = opened.case
-    if let key { await noteKeyConflict(key, others: opened.otherReporterKeys, address: report.reporterAddress, caseID: made.id) }
     var notes: [String] = []
     let refusals = Set(reading.keyOffer.refusals)
     if !refusals.isEmpty {
       notes.append("A key that came with the mail was not imported: " + refusals.map(\.explanation).sorted().joined(separator: "; ") + ".")
     }
     if reading.verdict.flags.contains(.signerNotPinnedKey) {
-      notes.append("The mail is signed by \(reading.verdict.signature.fingerprint ?? "?"), a key with the sender's address that is not the key pinned to that address: the signature is not taken as the reporter's. `meldpunt cases pin-key \(made.id) FINGERPRINT` settles it.")
+      notes.append("The mail is signed by \(reading.verdict.signature.fingerprint ?? "?"), a key with the sender's address that is not the key pinned to that address: the signature is not taken as the reporter's. `meldpunt cases pin-key` with this case's id and the right key's fingerprint settles it.")
     }
     if let claimed { notes.append("The mail names case \(claimed), but it is not from that case's reporter nor signed by its key; it was opened as a case of its own (merge it if it belongs there).") }
-    if let copy = made.copyOf { notes.append("The mail carries the same encrypted message as case \(copy): someone re-sent that report.") }
-    for note in notes where opened.isNew {
-      // Hints for the team on a case that is already committed; a failure loses a note, not the case.
-      _ = try? await store.addNote(caseID: made.id, actor: "gateway", text: note)
-    }
-    return made
+    let trust = Store.CaseTrust(signerKey: key, awaitedSigner: awaited, claimedCaseID: claimed, ciphertexts: reading.ciphertexts,
+                                notes: notes)
+    let opened: Store.OpenedCase
+    do {
+      opened = try await store.openCase(rawMailID: raw.id, report: report, verdict: reading.verdict, timeline: timeline,
+                                        severity: severity, details: details, trust: trust)
+    } catch { throw .store(error) }
+    if let key { await noteKeyConflict(key, others: opened.otherReporterKeys, address: report.reporterAddress, caseID: opened.case.id) }
+    return opened.case
   }
 
   /// Nothing to send (already sent, or not wanted), or the queued acknowledgement to send.

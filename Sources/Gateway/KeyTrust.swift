@@ -37,6 +37,9 @@ public struct KeyTrust: Sendable {
     public var refusals: [Refusal] = []
     /// Keys that would have been imported, in a dry run (`meldpunt inspect`).
     public var wouldImport: [Fingerprint] = []
+    /// Other keys the gateway already knew for the address of an imported key (none of them
+    /// pinned): a conflict, so none is chosen by guess.
+    public var otherKeys: [String] = []
     public init() {}
     public var secretKeyOffered: Bool { refusals.contains(.secretKeyMaterial) }
 
@@ -44,6 +47,7 @@ public struct KeyTrust: Sendable {
       imported += other.imported
       refusals += other.refusals
       wouldImport += other.wouldImport
+      otherKeys += other.otherKeys
     }
   }
 
@@ -93,18 +97,26 @@ public struct KeyTrust: Sendable {
                     wanted: [Fingerprint]) async -> OfferOutcome {
     var outcome = OfferOutcome()
     let lowered = address.lowercased()
+    // What the address allows is the same for every blob: asked once, when a blob gets that far.
+    var addressChecked = false
+    var addressRefusal: Refusal?
+    var pinned: [String] = []
     for blob in blobs {
       if KeyMaterial.containsSecretKey(blob) { outcome.refusals.append(.secretKeyMaterial); continue }
       guard let keys = try? KeyMaterial.keys(in: blob), !keys.isEmpty else { outcome.refusals.append(.notOpenPGP); continue }
       let fingerprints = keys.flatMap { [$0.fingerprint] + $0.subkeys.map(\.fingerprint) }
       if !wanted.isEmpty, !fingerprints.contains(where: { fpr in wanted.contains { $0.matches(fpr) } }) { continue }
-      if lowered == gatewayAddress.lowercased() { outcome.refusals.append(.gatewayAddress); continue }
-      if teamAddresses.contains(where: { $0.lowercased() == lowered }) { outcome.refusals.append(.teamAddress); continue }
+      if !addressChecked {
+        addressChecked = true
+        if lowered == gatewayAddress.lowercased() { addressRefusal = .gatewayAddress }
+        else if teamAddresses.contains(where: { $0.lowercased() == lowered }) { addressRefusal = .teamAddress }
+        else { pinned = await pinnedKeys(for: lowered) }
+      }
+      if let addressRefusal { outcome.refusals.append(addressRefusal); continue }
       if fingerprints.contains(where: { protectedFingerprints.contains($0.hex) }) { outcome.refusals.append(.sharesProtectedKey); continue }
-      let pinned = await pinnedKeys(for: lowered)
       // A key already pinned to this address may come again (a renewed expiry, a new subkey).
       if !pinned.isEmpty, !keys.allSatisfy({ pinned.contains($0.fingerprint.hex) }) { outcome.refusals.append(.addressHasKey); continue }
-      guard keys.contains(where: { key in key.userIDs.contains { Self.address(of: $0.text) == lowered } }) else {
+      guard keys.contains(where: { key in key.userIDs.contains { MailAddress.parse($0.text)?.address.lowercased() == lowered } }) else {
         outcome.refusals.append(.noUserIDForAddress)
         continue
       }
@@ -118,18 +130,11 @@ public struct KeyTrust: Sendable {
       if result.all.isEmpty { outcome.refusals.append(.noUserIDForAddress) }
       for fingerprint in result.all {
         // Only offered, not pinned: a case pins it when it signs a report for this address. The
-        // record is the team's history of where keys came from; the key itself is in the keyring.
-        _ = try? await store?.recordReporterKey(fingerprint.hex, address: lowered, source: source)
+        // record is the team's history of where keys came from (the key itself is in the keyring),
+        // so a failed write loses that history line, not the key.
+        outcome.otherKeys += (try? await store?.recordReporterKey(fingerprint.hex, address: lowered, source: source)) ?? []
       }
     }
     return outcome
-  }
-
-  /// The address in a user ID ("Name <a@b>" or a bare address), lower-cased.
-  static func address(of userID: String) -> String {
-    if let open = userID.lastIndex(of: "<"), let close = userID[open...].firstIndex(of: ">") {
-      return String(userID[userID.index(after: open)..<close]).trimmingCharacters(in: .whitespaces).lowercased()
-    }
-    return userID.trimmingCharacters(in: .whitespaces).lowercased()
   }
 }

@@ -82,7 +82,8 @@ extension OpenPGPEngine {
   /// home. With `address`, only user IDs whose address is exactly that one are kept (gpg's
   /// `keep-uid` import filter), so a key cannot bring a user ID for another address; a key left
   /// with none is not imported. Any secret-key packet refuses the whole import
-  /// (`.secretKeyMaterial`): gpg would otherwise hand it to the role home's agent.
+  /// (`.secretKeyMaterial`): gpg would otherwise hand it to the role home's agent. The role
+  /// homes must exist (`roles.prepare()`, done when a gateway opens).
   public func importOffered(_ data: [UInt8], into role: KeyRoles.Role, keepingAddress address: String?) async throws(OpenPGPError) -> OfferedKeyImport {
     precondition(role != .gateway, "keys from outside never go into the key home")
     if KeyMaterial.containsSecretKey(data) { throw .secretKeyMaterial }
@@ -99,7 +100,6 @@ extension OpenPGPEngine {
       filter = nil
     }
     return try await Self.blocking { () throws(OpenPGPError) -> OfferedKeyImport in
-      try roles.prepare()
       let roleHome = roles.path(of: role)
       let ctx = try GPGContext(home: roleHome, passphrase: nil)
       if let filter { try GPGContext.check(gpgme_set_ctx_flag(ctx.handle, "import-filter", filter), "gpgme_set_ctx_flag") }

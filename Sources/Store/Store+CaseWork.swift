@@ -63,12 +63,18 @@ extension Store {
   public func addNote(caseID: CaseID, actor: String, text: String, at now: Date = Date()) async throws(StoreError) -> CaseNote {
     try await writeCases { db in
       try Store.requireCase(db, caseID)
-      try db.execute(cached: "INSERT INTO case_note (case_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                     arguments: [caseID.description, now, actor, text])
-      let id = db.lastInsertedRowID
-      try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "note.added", detail: "note \(id)")
-      return CaseNote(id: id, at: now, actor: actor, text: text)
+      return try Store.addNote(db, caseID: caseID, actor: actor, text: text, at: now)
     }
+  }
+
+  /// `addNote` inside a transaction that is already open (`openCase` writes the gateway's notes
+  /// on a new case with the case itself).
+  static func addNote(_ db: Database, caseID: CaseID, actor: String, text: String, at now: Date) throws -> CaseNote {
+    try db.execute(cached: "INSERT INTO case_note (case_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                   arguments: [caseID.description, now, actor, text])
+    let id = db.lastInsertedRowID
+    try audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "note.added", detail: "note \(id)")
+    return CaseNote(id: id, at: now, actor: actor, text: text)
   }
 
   public func notes(caseID: CaseID) async throws(StoreError) -> [CaseNote] {
@@ -226,8 +232,7 @@ extension Store {
     FollowUp(id: row["id"], caseID: CaseID(row["case_id"] as String) ?? CaseID(year: 0, number: 0), rawMailID: row["raw_mail_id"],
              receivedAt: row["received_at"], verdict: try decode(Verdict.self, row["verdict"]), signer: row["signer"],
              keywords: try decode([String].self, row["keywords"]), applied: row["applied"], possibleImpersonation: row["impersonation"],
-             text: row["text"])
-      .with(sender: row["sender"], refused: try decode([String].self, row["refused"]))
+             text: row["text"], sender: row["sender"], refusedKeywords: try decode([String].self, row["refused"]))
   }
 
   func writeCases<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
@@ -260,13 +265,4 @@ enum TitleSimilarity {
   }
 
   private static let stopWords: Set<String> = ["re", "fw", "fwd", "the", "a", "an", "in", "on", "of", "de", "het", "een", "van", "op", "and", "en"]
-}
-
-extension FollowUp {
-  func with(sender: String?, refused: [String]) -> FollowUp {
-    var copy = self
-    copy.sender = sender
-    copy.refusedKeywords = refused
-    return copy
-  }
 }

@@ -140,13 +140,9 @@ extension Store {
   /// `cases pin-key`: the team decides which key belongs to the case's reporter.
   public func pinCaseKey(caseID: CaseID, fingerprint: String, verdict: Verdict?, actor: String, at now: Date = Date()) async throws(StoreError) {
     try await writeCases { db in
-      if let verdict {
-        try db.execute(cached: "UPDATE case_file SET reporter_fingerprint = ?, awaited_signer = NULL, verdict = ? WHERE id = ?",
-                       arguments: [fingerprint.uppercased(), try Store.json(verdict), caseID.description])
-      } else {
-        try db.execute(cached: "UPDATE case_file SET reporter_fingerprint = ?, awaited_signer = NULL WHERE id = ?",
-                       arguments: [fingerprint.uppercased(), caseID.description])
-      }
+      // Without a new verdict (the original did not verify with the key) the stored one stays.
+      try db.execute(cached: "UPDATE case_file SET reporter_fingerprint = ?, awaited_signer = NULL, verdict = COALESCE(?, verdict) WHERE id = ?",
+                     arguments: [fingerprint.uppercased(), try verdict.map { try Store.json($0) }, caseID.description])
       guard db.changesCount > 0 else { throw StoreError.notFound("Case \(caseID)") }
       try Store.audit(db, caseID: caseID, rawMailID: nil, actor: actor, action: "key.pinned",
                       detail: "key \(fingerprint.uppercased()) pinned to the case" + (verdict.map { "; the original verified again: signature \($0.signature.name)" } ?? ""))

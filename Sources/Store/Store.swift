@@ -171,12 +171,17 @@ public final class Store: Sendable {
     public var claimedCaseID: CaseID?
     /// `EncryptedMessage.identity` of each encrypted message in the mail.
     public var ciphertexts: [String]
+    /// The gateway's notes for the team on the new case (keys refused, a claimed case …),
+    /// written with the case so that a crash cannot keep the case and lose them.
+    public var notes: [String]
 
-    public init(signerKey: SignerKey? = nil, awaitedSigner: String? = nil, claimedCaseID: CaseID? = nil, ciphertexts: [String] = []) {
+    public init(signerKey: SignerKey? = nil, awaitedSigner: String? = nil, claimedCaseID: CaseID? = nil, ciphertexts: [String] = [],
+                notes: [String] = []) {
       self.signerKey = signerKey
       self.awaitedSigner = awaitedSigner
       self.claimedCaseID = claimedCaseID
       self.ciphertexts = ciphertexts
+      self.notes = notes
     }
   }
 
@@ -187,8 +192,6 @@ public final class Store: Sendable {
     /// a conflict an admin must look at. Empty when there are none, and for a case that
     /// existed already.
     public let otherReporterKeys: [String]
-    /// False for a case that existed already (the same mail, after a restart).
-    public var isNew = true
   }
 
   /// `createCase` that also looks for a possible duplicate among the reporter's open cases
@@ -200,7 +203,7 @@ public final class Store: Sendable {
     let keepText = keepsReportText
     return try await write { db in
       if let existing = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE raw_mail_id = ?", arguments: [rawMailID]) {
-        return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [], isNew: false)
+        return OpenedCase(case: try Self.caseRecord(existing).case, otherReporterKeys: [])
       }
       // Both are hints for the team, as they were when each had its own transaction: a failed
       // statement (an asset list an admin broke by hand, say) never stops the case from opening.
@@ -260,10 +263,13 @@ public final class Store: Sendable {
         try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.claimsOther",
                        detail: "the mail names \(claimed), whose reporter it does not come from; the team can merge it")
       }
+      var notes = trust.notes
       if let copyOf {
         try Self.audit(db, caseID: id, rawMailID: rawMailID, actor: "gateway", action: "case.copyOf",
                        detail: "the mail carries the encrypted message of \(copyOf) again")
+        notes.append("The mail carries the same encrypted message as case \(copyOf): someone re-sent that report.")
       }
+      for note in notes { _ = try Self.addNote(db, caseID: id, actor: "gateway", text: note, at: Date()) }
       let others = trust.signerKey.flatMap {
         try? Self.recordReporterKey(db, $0.fingerprint, address: report.reporterAddress, source: $0.source, at: Date(), pin: true)
       }

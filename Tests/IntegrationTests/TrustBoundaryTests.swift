@@ -123,14 +123,22 @@ struct TrustBoundaryTests {
     #expect(!keys.contains { $0["fingerprint"] as? String == fake }, "the stranger's key was imported: \(keys)")
     #expect(keys.contains { $0["fingerprint"] as? String == teamKey && $0["role"] as? String == "team" })
     // Team tickets are encrypted to the team's key from the config, and only to it.
+    // gpg names each recipient by the key ID of its encryption subkey.
+    let fakeSubkeys = try attacker.gpg(["--with-colons", "--list-keys", fake]).stdoutText.split(separator: "\n")
+      .filter { $0.hasPrefix("sub:") }.map { String($0.split(separator: ":", omittingEmptySubsequences: false)[4]) }
+    let teamSubkeys = try team.gpg(["--with-colons", "--list-keys", teamKey]).stdoutText.split(separator: "\n")
+      .filter { $0.hasPrefix("sub:") }.map { String($0.split(separator: ":", omittingEmptySubsequences: false)[4]) }
+    try #require(!fakeSubkeys.isEmpty && !teamSubkeys.isEmpty)
     let tickets = try environment.smtp.received().filter { $0.recipients == ["team@example.org"] }
     #expect(!tickets.isEmpty)
     for ticket in tickets {
       let message = try MIMEMessage.parse(ticket.data)
-      guard message.root.contentType.mimeType == "multipart/encrypted" else { continue }
+      try #require(message.root.contentType.mimeType == "multipart/encrypted", "a ticket went out unencrypted")
       let packets = try environment.reporterHome.gpg(["--list-packets", "--list-only"], stdin: message.decodedBody(of: message.root.children[1]))
-      #expect(!packets.stdoutText.contains(String(fake.suffix(16))) && !packets.stderr.contains(String(fake.suffix(16))),
-              "a ticket was encrypted to the stranger's key")
+      let recipients = (packets.stdoutText + packets.stderr).split(separator: "\n").filter { $0.contains("pubkey enc packet") }
+      #expect(recipients.count == 1 && recipients.allSatisfy { line in teamSubkeys.contains { line.contains($0) } },
+              "a ticket was not encrypted to the team's key alone: \(recipients)")
+      #expect(!recipients.contains { line in fakeSubkeys.contains { line.contains($0) } }, "a ticket was encrypted to the stranger's key")
     }
   }
 
@@ -294,7 +302,9 @@ struct TrustBoundaryTests {
             "the acknowledgement names the original signer")
     #expect(!text.contains("What you reported is within the scope") && text.contains("We will check whether"),
             "the acknowledgement tells the scope verdict")
-    #expect(text.contains("not by a key that carries your address"), "\(text)")
+    let first = try Self.export(gateway, "MP-\(Self.year)-0001")
+    #expect(text.contains("not by a key that carries your address"),
+            "verdicts \(first["verdict"] ?? "none"), \(made["verdict"] ?? "none"): \(text)")
   }
 
   @Test("A first report signed by a key the gateway lacks: the key attached to a later signed reply is pinned, the original verified again, keywords applied")
