@@ -48,13 +48,15 @@ public struct OpenPGPEngine: Sendable {
   /// The GPGME library version, or nil when GPGME cannot start.
   public static var libraryVersion: String? { GPGContext.version }
 
-  /// Decrypts one OpenPGP message and checks any signature inside it.
+  /// Decrypts one OpenPGP message and checks any signature inside it. Armor is read here, not
+  /// by gpg (`OpenPGPPackets.dearmored`).
   ///
   /// Throws `.decryptionFailed` for any problem with the message; in that case
   /// whatever plaintext gpg had already written is wiped and dropped, never returned.
   /// `limit` bounds the plaintext (decompression bombs): more is `.plaintextTooLarge`.
   public func decrypt(_ ciphertext: [UInt8], limit: Int = 64 * 1024 * 1024) async throws(OpenPGPError) -> Decryption {
     let (home, passphrase) = (self.home, self.passphrase)
+    let ciphertext = OpenPGPPackets.dearmored(ciphertext, labels: ["MESSAGE"]) ?? ciphertext
     if let executable = hostExecutable {
       return try await Self.blocking { () throws(OpenPGPError) -> Decryption in
         var answer = try Self.hosted(executable, home: home, "decrypt", passphrase: passphrase, fields: [Array(String(limit).utf8)],
@@ -95,6 +97,7 @@ public struct OpenPGPEngine: Sendable {
   /// Checks a detached signature (RFC 3156 `multipart/signed`) over `signedBytes`.
   public func verifyDetached(signedBytes: [UInt8], signature: [UInt8]) async throws(OpenPGPError) -> [SignatureCheck] {
     let (home, passphrase) = (self.home, self.passphrase)
+    let signature = OpenPGPPackets.dearmored(signature, labels: ["SIGNATURE"]) ?? signature
     if let executable = hostExecutable {
       return try await Self.blocking { () throws(OpenPGPError) -> [SignatureCheck] in
         let answer = try Self.hosted(executable, home: home, "verify-detached", passphrase: passphrase, fields: [signature],
@@ -121,6 +124,8 @@ public struct OpenPGPEngine: Sendable {
   /// returns the signed text as gpg recovered it.
   public func verifyInline(_ message: [UInt8]) async throws(OpenPGPError) -> (plaintext: [UInt8], signatures: [SignatureCheck]) {
     let (home, passphrase) = (self.home, self.passphrase)
+    // A cleartext-signed text stays as it is (its text is not base64); a signed message is read as binary.
+    let message = OpenPGPPackets.dearmored(message, labels: ["MESSAGE"]) ?? message
     if let executable = hostExecutable {
       return try await Self.blocking { () throws(OpenPGPError) -> ([UInt8], [SignatureCheck]) in
         var answer = try Self.hosted(executable, home: home, "verify-inline", passphrase: passphrase, payload: message)

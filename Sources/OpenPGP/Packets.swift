@@ -95,6 +95,21 @@ public enum OpenPGPPackets {
     return packets
   }
 
+  /// The binary form of `data` when it is exactly one undamaged armored block with one of
+  /// `labels` ("MESSAGE", "SIGNATURE"), else nil (binary data, several blocks, damage, or
+  /// another kind of block): the caller then hands the data on as it is.
+  ///
+  /// GnuPG 2.2 misreads some armor that RFC 9580 allows: without the optional CRC line and
+  /// with no base64 padding it finds a stray packet after the message ("NODATA 3"), and GPGME
+  /// then reports a good signature as failed. Binary input gives gpg nothing to misread.
+  public static func dearmored(_ data: [UInt8], labels: Set<String>) -> [UInt8]? {
+    guard !Armor.looksBinary(data) else { return nil }
+    let blocks = Armor.blocks(in: data)
+    guard blocks.count == 1, let block = blocks.first, block.damage == nil, labels.contains(block.label),
+          !block.payload.isEmpty else { return nil }
+    return block.payload
+  }
+
   /// The binary packet streams in `data`: itself when binary, else one per armored block.
   static func binaryStreams(_ data: [UInt8]) throws(PacketError) -> [[UInt8]] {
     if Armor.looksBinary(data) { return [data] }

@@ -47,6 +47,39 @@ struct ReadingRulesTests {
     return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
   }
 
+  @Test("Armor without the optional CRC line and without base64 padding (RFC 9580 allows both): a good signature stays good")
+  func armorWithoutChecksum() throws {
+    let environment = try TestEnvironment.start()
+    defer { environment.stop() }
+    let rita = try environment.addReporter(name: "Rita", email: "rita@reporter.example")
+    try environment.gatewayHome.importKeys(environment.reporterHome.exportPublic(rita))
+    // A message whose binary length is a multiple of three: its base64 has no padding. The
+    // length follows the compressed text, so a few lengths of text are tried.
+    var binary: [UInt8] = []
+    for padding in 0..<24 where binary.isEmpty {
+      let entity = "Content-Type: text/plain\r\n\r\nThe finding.\(String(repeating: " ", count: padding))\r\n"
+      let made = try environment.reporterHome.gpg(["--trust-model", "always", "--encrypt", "--sign", "--recipient", environment.gatewayFingerprint,
+                                                   "--local-user", rita], stdin: Array(entity.utf8))
+      try #require(made.status == 0, "gpg: \(made.stderr)")
+      if made.stdout.count % 3 == 0 { binary = made.stdout }
+    }
+    try #require(!binary.isEmpty, "no message of a length divisible by three in 24 tries")
+    let base64 = Data(binary).base64EncodedString(options: [.lineLength64Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    let armored = "-----BEGIN PGP MESSAGE-----\r\n\r\n\(base64)\r\n-----END PGP MESSAGE-----\r\n"
+    // gpg itself stumbles over this armor: a stray "packet" after the signature, which GPGME
+    // reports as the signature's failure.
+    let direct = try environment.gatewayHome.gpg(["--status-fd", "2", "--decrypt"], stdin: Array(armored.utf8))
+    #expect(direct.stderr.contains("NODATA 3"), "gpg reads this armor cleanly now; the test no longer shows the problem")
+    let mail = "From: rita@reporter.example\r\nTo: \(TestEnvironment.gatewayAddress)\r\nSubject: crc-less armor\r\nMIME-Version: 1.0\r\n"
+      + "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e\"\r\n\r\n"
+      + "--e\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--e\r\nContent-Type: application/octet-stream\r\n\r\n"
+      + armored + "--e--\r\n"
+    let judged = try Self.inspect(Array(mail.utf8), home: environment.gatewayHome)
+    #expect(judged["encryption"] as? String == "full")
+    #expect(judged["signature"] as? String == "valid", "\(judged)")
+    #expect(judged["signerMatchesFrom"] as? Bool == true)
+  }
+
   @Test("A key the reporter attached inside the encryption is imported, used, and flagged")
   func attachedKeyIsImportedAndFlagged() throws {
     let environment = try TestEnvironment.start()
