@@ -164,10 +164,16 @@ enum ReporterWords {
     }
   }
 
-  /// A signature described without naming its key: for a mail whose valid signer is not its sender.
+  /// A signature described without naming its key, for a sender who may not be told who signed
+  /// (a key ID names the signer as well as a fingerprint does).
   static func untoldSignature(_ signature: SignatureVerdict, _ p: Phrasebook) -> String {
-    if case .valid = signature { return p["signature.notYours"] }
-    return self.signature(signature, p)
+    switch signature {
+    case .valid: return p["signature.notYours"]
+    case .unknownKey: return p["signature.unknownKeyUntold"]
+    case .expiredKey: return p["signature.expiredKeyUntold"]
+    case .revokedKey: return p["signature.revokedKeyUntold"]
+    case .bad, .none: return self.signature(signature, p)
+    }
   }
 
   static func receipt(caseID: CaseID, _ receipt: Acknowledgement.Receipt, _ p: Phrasebook, _ zone: TimeZone) -> String {
